@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { ensureDatabase, loadConfig, redactUrl, runMigrationsLocked } from '@app/shared';
+import { createApiApp } from './create-api-app.js';
+import { RootBootstrap } from './root-bootstrap.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (process.env.SKIP_DB_PREPARE !== '1') {
+    if (await ensureDatabase(config.databaseUrl)) console.error(`Created database ${redactUrl(config.databaseUrl)}`);
+  }
+  const app = await createApiApp(config);
+  await app.init();
+  if (process.env.SKIP_DB_PREPARE !== '1') await runMigrationsLocked(app.get(DataSource));
+  const token = await app.get(RootBootstrap).run();
+  if (token) {
+    // The one time this secret is written anywhere: an operator needs it to start.
+    process.stdout.write(
+      `\nRoot personal access token (user 1, root; scopes api, read_api, read_user, sudo, admin_mode):\n  ${token}\nStore it now: it is not shown again.\n\n`,
+    );
+  }
+  await app.listen(config.port, '0.0.0.0');
+  console.error(`API listening on ${config.externalUrl}/api/v4 (port ${config.port})`);
+}
+
+main().catch((error: unknown) => {
+  console.error('API failed to start:', error instanceof Error ? error.message : error);
+  console.error('Check that PostgreSQL and Redis answer at DATABASE_URL and REDIS_URL.');
+  process.exit(1);
+});

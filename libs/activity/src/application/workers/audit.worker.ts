@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import { EventStore, type RelayedEventJob, type RelayRoute } from '@app/eventstore';
+import { APP_CONFIG, createRedis, JobName, QueueName, type AppConfig } from '@app/shared';
+import { AUDITED_EVENT_TYPES, auditEventsFor } from '../../domain/audit-event/audit-event.mapper.js';
+import { AuditEventsRepository } from '../../infrastructure/audit-events.repository.js';
+
+/** Which stored events the relay sends to the audit queue. */
+export const AUDIT_RELAY_ROUTE: RelayRoute = {
+  queue: QueueName.Audit,
+  job: JobName.AuditRecordEvent,
+  accepts: (event) => AUDITED_EVENT_TYPES.includes(event.type),
+};
+
+/** Builds `audit_events` rows from relayed events; safe to run any number of times per event. */
+@Injectable()
+export class AuditWorker {
+  private readonly logger = new Logger(AuditWorker.name);
+  private worker: Worker<RelayedEventJob> | null = null;
+  private connection: ReturnType<typeof createRedis> | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly store: EventStore,
+    private readonly auditEvents: AuditEventsRepository,
+  ) {}
+
+  start(concurrency = 8): void {
+    if (this.worker) return;
+    this.connection = createRedis(this.config.redisUrl);
+    this.worker = new Worker<RelayedEventJob>(QueueName.Audit, (job) => this.process(job), {
+      connection: this.connection,
+      prefix: this.config.queuePrefix,
+      concurrency,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'Audit job failed; BullMQ will retry it with backoff'),
+    );
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'Audit worker connection error'));
+  }
+
+  /** Waits for jobs in progress to finish. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    const connection = this.connection;
+    this.worker = null;
+    this.connection = null;
+    await worker?.close();
+    // BullMQ leaves a connection it was given open.
+    await connection?.quit().catch(() => undefined);
+  }
+
+  async process(job: Job<RelayedEventJob>): Promise<number> {
+    const event = await this.store.readByEventId(job.data.eventId);
+    if (!event) throw new Error(`Event ${job.data.eventId} named by audit job ${job.id} is not in the event store`);
+    return this.auditEvents.insert(auditEventsFor(event));
+  }
+}

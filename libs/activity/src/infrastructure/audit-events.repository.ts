@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { Database, MAX_COUNT_LIMIT } from '@app/shared';
+import type { AuditEventDraft } from '../domain/audit-event/audit-event.mapper.js';
+
+export interface AuditEventRow {
+  id: number;
+  author_id: number;
+  entity_id: number;
+  entity_type: string;
+  event_name: string;
+  details: Record<string, unknown>;
+  created_at: Date;
+}
+
+export interface AuditEventFilter {
+  entityType?: string;
+  entityId?: number;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  offset: number;
+  limit: number;
+}
+
+const COLUMNS = 'id, author_id, entity_id, entity_type, event_name, details, created_at';
+const normalize = (row: Record<string, unknown>): AuditEventRow => ({
+  ...(row as unknown as AuditEventRow),
+  id: Number(row.id),
+  author_id: Number(row.author_id),
+  entity_id: Number(row.entity_id),
+});
+
+@Injectable()
+export class AuditEventsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Idempotent on (source event, event name): a redelivered job inserts nothing. */
+  async insert(drafts: AuditEventDraft[]): Promise<number> {
+    let inserted = 0;
+    for (const draft of drafts) {
+      const rows = await this.db.query(
+        `INSERT INTO audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_event_id, event_name) DO NOTHING RETURNING id`,
+        [draft.author_id, draft.entity_id, draft.entity_type, draft.event_name, JSON.stringify(draft.details), draft.created_at, draft.source_event_id],
+      );
+      inserted += rows.length;
+    }
+    return inserted;
+  }
+
+  async findById(id: number): Promise<AuditEventRow | null> {
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM audit_events WHERE id = $1`, [id]);
+    return rows.length ? normalize(rows[0]) : null;
+  }
+
+  async list(filter: AuditEventFilter): Promise<{ rows: AuditEventRow[]; total: number | null; hasMore: boolean }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    if (filter.entityType !== undefined) where.push(`entity_type = ${bind(filter.entityType)}`);
+    if (filter.entityId !== undefined) where.push(`entity_id = ${bind(filter.entityId)}`);
+    if (filter.createdAfter !== undefined) where.push(`created_at >= ${bind(filter.createdAfter)}`);
+    if (filter.createdBefore !== undefined) where.push(`created_at <= ${bind(filter.createdBefore)}`);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [rows, counted] = await Promise.all([
+      this.db.query(`SELECT ${COLUMNS} FROM audit_events ${whereSql} ORDER BY id DESC LIMIT ${filter.limit + 1} OFFSET ${filter.offset}`, params),
+      this.db.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM audit_events ${whereSql} LIMIT ${MAX_COUNT_LIMIT + 1}) capped`, params),
+    ]);
+    const total = Number(counted[0].n);
+    return { rows: rows.slice(0, filter.limit).map(normalize), total: total > MAX_COUNT_LIMIT ? null : total, hasMore: rows.length > filter.limit };
+  }
+}

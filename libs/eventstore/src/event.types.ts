@@ -1,0 +1,34 @@
+import type { RequestMetadata } from '@app/shared';
+
+/** Metadata stored with every event: who, from where, and why (correlation/causation). */
+export interface EventMetadata extends RequestMetadata {
+  causation_id: string | null;
+}
+
+/** An event as a decider emits it: a stable, namespaced, past-tense type and a versioned payload. */
+export interface NewEvent<TType extends string = string, TData = unknown> {
+  type: TType;
+  schemaVersion: number;
+  data: TData;
+}
+
+export interface StoredEvent<TType extends string = string, TData = unknown> extends NewEvent<TType, TData> {
+  globalPosition: number;
+  transactionId: string;
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  metadata: EventMetadata;
+  occurredAt: Date;
+}
+
+/**
+ * `no_stream`: the stream must not exist yet; a number: the stream must be at exactly
+ * that version; `any`: no check.
+ */
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+/** Anything that runs SQL inside the current transaction. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}

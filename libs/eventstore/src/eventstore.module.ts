@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { EventStore } from './append/event-store.js';
+import { ProjectionRebuilder } from './projections/projection-rebuilder.js';
+import { ProjectionRegistry } from './projections/projection-registry.js';
+
+@Global()
+@Module({
+  providers: [EventStore, ProjectionRegistry, ProjectionRebuilder],
+  exports: [EventStore, ProjectionRegistry, ProjectionRebuilder],
+})
+export class EventStoreModule {}

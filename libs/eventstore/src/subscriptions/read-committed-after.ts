@@ -1,0 +1,22 @@
+import type { Sql } from '@app/shared';
+import type { StoredEvent } from '../event.types.js';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../append/row-mapping.js';
+import type { Checkpoint } from './checkpoint-store.js';
+
+/**
+ * Events after `checkpoint` in `(transaction_id, global_position)` order, limited to
+ * transactions older than every transaction still running. A transaction that took
+ * a lower position but commits later is therefore never skipped: nothing past it is
+ * read until it has committed or rolled back.
+ */
+export async function readCommittedAfter(sql: Sql, checkpoint: Checkpoint, limit: number): Promise<StoredEvent[]> {
+  const rows = await sql.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM es_events
+      WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY transaction_id, global_position
+      LIMIT $3`,
+    [checkpoint.transactionId, checkpoint.globalPosition, limit],
+  );
+  return rows.map(toStoredEvent);
+}

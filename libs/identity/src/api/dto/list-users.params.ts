@@ -1,0 +1,11 @@
+import { Param } from '@app/shared';
+
+export const USER_ORDER_BY = ['id', 'name', 'username', 'created_at', 'updated_at'] as const;
+
+/** `GET /users` (filters beyond these arrive with the full identity issue). */
+export class ListUsersParams {
+  @Param('string') username?: string | null;
+  @Param('string') search?: string | null;
+  @Param('string', { values: USER_ORDER_BY }) order_by?: (typeof USER_ORDER_BY)[number] | null;
+  @Param('string', { values: ['asc', 'desc'] }) sort?: 'asc' | 'desc' | null;
+}

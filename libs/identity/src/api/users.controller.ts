@@ -1,0 +1,182 @@
+import { Controller, Delete, Get, HttpCode, Inject, Post, Put, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import {
+  APP_CONFIG,
+  Authenticate,
+  CurrentCaller,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NumericParams,
+  readOffsetPage,
+  ReqMeta,
+  RequestParams,
+  requireAdmin,
+  requireCaller,
+  setOffsetPaginationHeaders,
+  type AppConfig,
+  type Caller,
+  type GitlabRequest,
+  type ParsedParams,
+  type RequestMetadata,
+} from '@app/shared';
+import { CreateUser } from '../application/commands/create-user/create-user.command.js';
+import { DeleteUser } from '../application/commands/delete-user/delete-user.command.js';
+import { UpdateUser } from '../application/commands/update-user/update-user.command.js';
+import { GetUser } from '../application/queries/get-user/get-user.query.js';
+import { ListUsers } from '../application/queries/list-users/list-users.query.js';
+import { UserNotFoundError } from '../domain/user/user.errors.js';
+import { CreateUserParams } from './dto/create-user.params.js';
+import { DeleteUserParams } from './dto/delete-user.params.js';
+import { ListUsersParams } from './dto/list-users.params.js';
+import { UpdateUserParams } from './dto/update-user.params.js';
+import { profileChanges, profileFromCreate } from './dto/user-params.mapping.js';
+import { userBasic, userDetailsWithAdmin, userEntity, userPublic, userWithAdmin, type PresenterContext, type Viewer } from './presenters/user-entities.js';
+
+/** Offset pages deeper than this answer 405 for users (GitLab's `offset_pagination_limit`). */
+const MAX_USER_OFFSET = 50_000;
+
+const viewerOf = (caller: Caller | undefined): Viewer | null => (caller ? { id: caller.user.id, isAdmin: caller.user.isAdmin } : null);
+
+@Controller('api/v4')
+@NumericParams('id')
+export class UsersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private ctx(): PresenterContext {
+    return { externalUrl: this.config.externalUrl, now: new Date() };
+  }
+
+  @Get('users')
+  async list(
+    @RequestParams(ListUsersParams) params: ParsedParams<ListUsersParams>,
+    @CurrentCaller() caller: Caller | undefined,
+    @Req() req: GitlabRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown[]> {
+    if (!caller && !params.username) throw new ForbiddenError('Not authorized to access /api/v4/users', 'identity.list_requires_username');
+    const page = readOffsetPage(req);
+    if (page.page * page.perPage > MAX_USER_OFFSET) {
+      throw new MethodNotAllowedError(
+        `Offset pagination has a maximum allowed offset of ${MAX_USER_OFFSET} for requests that return objects of type User. Remaining records can be retrieved using keyset pagination.`,
+        'http.offset_too_deep',
+      );
+    }
+    const isAdmin = caller?.user.isAdmin ?? false;
+    const result = await this.queries.execute(
+      new ListUsers(
+        {
+          username: params.username ?? undefined,
+          search: params.search ?? undefined,
+          orderBy: params.order_by ?? undefined,
+          sort: params.sort ?? undefined,
+          viewerIsAdmin: isAdmin,
+          offset: page.offset,
+          limit: page.perPage,
+        },
+        isAdmin,
+      ),
+    );
+    setOffsetPaginationHeaders(res, req, this.config.externalUrl, page, result.total, result.hasMore);
+    const ctx = this.ctx();
+    const viewer = viewerOf(caller);
+    return result.rows.map((row) =>
+      isAdmin ? userWithAdmin(row, viewer, ctx, row.created_by_id !== null ? (result.creators.get(row.created_by_id) ?? null) : null) : userBasic(row, ctx),
+    );
+  }
+
+  @Get('users/:id')
+  async show(@Req() req: GitlabRequest, @CurrentCaller() caller: Caller | undefined): Promise<unknown> {
+    if (!caller) throw new ForbiddenError('Not authorized!', 'identity.show_requires_authentication');
+    const found = await this.queries.execute(new GetUser(Number(req.params.id), caller.user.isAdmin));
+    if (!found) throw new UserNotFoundError();
+    const viewer = viewerOf(caller);
+    return caller.user.isAdmin ? userDetailsWithAdmin(found.user, viewer, this.ctx(), found.createdBy) : userEntity(found.user, viewer, this.ctx());
+  }
+
+  @Get('user')
+  @Authenticate('required')
+  async current(@CurrentCaller() caller: Caller | undefined): Promise<unknown> {
+    const me = requireCaller(caller);
+    const found = await this.queries.execute(new GetUser(me.user.id, me.user.isAdmin));
+    if (!found) throw new UserNotFoundError();
+    const viewer = viewerOf(me);
+    return me.user.isAdmin ? userWithAdmin(found.user, viewer, this.ctx(), found.createdBy) : userPublic(found.user, viewer, this.ctx());
+  }
+
+  @Post('users')
+  @Authenticate('non_get')
+  async create(
+    @RequestParams(CreateUserParams) params: ParsedParams<CreateUserParams>,
+    @CurrentCaller() caller: Caller | undefined,
+    @ReqMeta() meta: RequestMetadata,
+  ): Promise<unknown> {
+    const admin = requireAdmin(caller);
+    const passwordMode = params.reset_password ? 'reset' : params.force_random_password ? 'random' : 'given';
+    const created = await this.commands.execute(
+      new CreateUser(
+        {
+          profile: profileFromCreate(params),
+          password: params.password ?? null,
+          passwordMode,
+          skipConfirmation: params.skip_confirmation === true,
+          identity: params.extern_uid && params.provider ? { provider: params.provider, extern_uid: params.extern_uid } : null,
+          createdById: admin.user.id,
+        },
+        { ...meta, causation_id: null },
+      ),
+    );
+    const creator = await this.queries.execute(new GetUser(admin.user.id, false));
+    return userWithAdmin(created, viewerOf(admin), this.ctx(), creator?.user ?? null);
+  }
+
+  @Put('users/:id')
+  @Authenticate('non_get')
+  async update(
+    @Req() req: GitlabRequest,
+    @RequestParams(UpdateUserParams) params: ParsedParams<UpdateUserParams>,
+    @CurrentCaller() caller: Caller | undefined,
+    @ReqMeta() meta: RequestMetadata,
+  ): Promise<unknown> {
+    const admin = requireAdmin(caller);
+    const updated = await this.commands.execute(
+      new UpdateUser(
+        {
+          userId: Number(req.params.id),
+          actorId: admin.user.id,
+          changes: profileChanges(params),
+          password: params.password ?? null,
+          skipReconfirmation: params.skip_reconfirmation === true,
+          identity: params.extern_uid && params.provider ? { provider: params.provider, extern_uid: params.extern_uid } : null,
+        },
+        { ...meta, causation_id: null },
+      ),
+    );
+    const creator = updated.created_by_id !== null ? await this.queries.execute(new GetUser(updated.created_by_id, false)) : null;
+    return userWithAdmin(updated, viewerOf(admin), this.ctx(), creator?.user ?? null);
+  }
+
+  @Delete('users/:id')
+  @Authenticate('non_get')
+  @HttpCode(204)
+  async remove(
+    @Req() req: GitlabRequest,
+    @RequestParams(DeleteUserParams) params: ParsedParams<DeleteUserParams>,
+    @CurrentCaller() caller: Caller | undefined,
+    @ReqMeta() meta: RequestMetadata,
+  ): Promise<void> {
+    requireAdmin(caller);
+    const header = req.headers['if-unmodified-since'];
+    const since = typeof header === 'string' ? new Date(header) : null;
+    await this.commands.execute(
+      new DeleteUser(
+        { userId: Number(req.params.id), hardDelete: params.hard_delete === true, unmodifiedSince: since && !Number.isNaN(since.getTime()) ? since : null },
+        { ...meta, causation_id: null },
+      ),
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import { Query } from '@nestjs/cqrs';
+import type { UserListQuery } from '../../../infrastructure/users-read.repository.js';
+import type { UserRow } from '../../../infrastructure/user-row.js';
+
+export interface UserPage {
+  rows: UserRow[];
+  total: number | null;
+  hasMore: boolean;
+  /** Creators of the listed users, by id, when asked for. */
+  creators: Map<number, UserRow>;
+}
+
+export class ListUsers extends Query<UserPage> {
+  constructor(
+    readonly criteria: UserListQuery,
+    readonly withCreators: boolean,
+  ) {
+    super();
+  }
+}

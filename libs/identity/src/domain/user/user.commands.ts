@@ -1,0 +1,36 @@
+import type { Identity, UserProfile, UserType } from './user.events.js';
+
+/** How the initial password is chosen (`reset_password` / `force_random_password` win over `password`). */
+export type PasswordMode = 'given' | 'reset' | 'random';
+
+export interface CreateUserCommand {
+  kind: 'create_user';
+  id: number;
+  namespaceId: number;
+  createdById: number | null;
+  userType: UserType;
+  /** Required attributes plus whichever optional ones were sent. */
+  profile: Pick<UserProfile, 'username' | 'email' | 'name'> & Partial<UserProfile>;
+  passwordMode: PasswordMode;
+  /** The plain password, only for validation; it never reaches an event. */
+  password: string | null;
+  skipConfirmation: boolean;
+  identity: Identity | null;
+}
+
+export interface UpdateUserCommand {
+  kind: 'update_user';
+  actorId: number;
+  changes: Partial<UserProfile>;
+  password: string | null;
+  skipReconfirmation: boolean;
+  identity: Identity | null;
+}
+
+export interface DeleteUserCommand {
+  kind: 'delete_user';
+  hardDelete: boolean;
+  ghostUserId: number | null;
+}
+
+export type UserCommand = CreateUserCommand | UpdateUserCommand | DeleteUserCommand;

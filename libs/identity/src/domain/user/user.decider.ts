@@ -1,0 +1,195 @@
+import { ConflictError } from '@app/shared';
+import type { CreateUserCommand, DeleteUserCommand, UpdateUserCommand, UserCommand } from './user.commands.js';
+import { UserInvalidError, UserNotFoundError } from './user.errors.js';
+import {
+  USER_CREATED,
+  USER_DELETED,
+  USER_UPDATED,
+  type Identity,
+  type UserEvent,
+  type UserProfile,
+  type UserType,
+} from './user.events.js';
+import { passwordErrors, profileErrors, sanitizeName, type Errors } from './user.rules.js';
+
+export interface UserState {
+  status: 'absent' | 'present' | 'deleted';
+  id: number;
+  userType: UserType;
+  profile: UserProfile | null;
+  identities: Identity[];
+}
+
+export const initialUserState: UserState = { status: 'absent', id: 0, userType: 'human', profile: null, identities: [] };
+
+/** Instance defaults for new users (GitLab application settings). */
+export const USER_DEFAULTS: Omit<UserProfile, 'username' | 'email' | 'name'> = {
+  admin: false,
+  external: false,
+  bio: '',
+  location: '',
+  public_email: null,
+  skype: '',
+  linkedin: '',
+  twitter: '',
+  discord: '',
+  website_url: '',
+  organization: '',
+  job_title: '',
+  pronouns: null,
+  private_profile: false,
+  theme_id: 3,
+  color_scheme_id: 1,
+  projects_limit: 100_000,
+  can_create_group: true,
+  note: null,
+  commit_email: null,
+  view_diffs_file_by_file: false,
+  unconfirmed_email: null,
+  confirmed_at: null,
+};
+
+export function evolve(state: UserState, event: UserEvent): UserState {
+  switch (event.type) {
+    case USER_CREATED: {
+      const { id, user_type, identities, namespace_id, created_by_id, created_at, password_reset_requested, ...profile } = event.data;
+      return { status: 'present', id, userType: user_type, profile, identities };
+    }
+    case USER_UPDATED:
+      return {
+        ...state,
+        profile: state.profile ? { ...state.profile, ...event.data.changes } : null,
+        identities: event.data.identities ?? state.identities,
+      };
+    case USER_DELETED:
+      return { ...state, status: 'deleted' };
+  }
+}
+
+export function decide(command: UserCommand, state: UserState, now: Date): UserEvent[] {
+  switch (command.kind) {
+    case 'create_user':
+      return decideCreate(command, state, now);
+    case 'update_user':
+      return decideUpdate(command, state, now);
+    case 'delete_user':
+      return decideDelete(command, state, now);
+  }
+}
+
+/** An external user can neither create groups nor projects. */
+function applyExternalRules(profile: UserProfile): UserProfile {
+  return profile.external ? { ...profile, can_create_group: false, projects_limit: 0 } : profile;
+}
+
+function throwIfInvalid(errors: Errors): void {
+  if (Object.keys(errors).length > 0) throw new UserInvalidError(errors);
+}
+
+function decideCreate(command: CreateUserCommand, state: UserState, now: Date): UserEvent[] {
+  if (state.status !== 'absent') throw new ConflictError(`User ${command.id} already exists`, 'identity.user_exists');
+  const given = Object.fromEntries(Object.entries(command.profile).filter(([, value]) => value !== undefined));
+  const profile = applyExternalRules({
+    ...USER_DEFAULTS,
+    ...given,
+    name: sanitizeName(command.profile.name),
+    private_profile: command.profile.private_profile ?? USER_DEFAULTS.private_profile,
+    confirmed_at: command.skipConfirmation ? now.toISOString() : null,
+    unconfirmed_email: null,
+  } as UserProfile);
+  const errors = profileErrors(profile);
+  if (command.passwordMode === 'given') {
+    const messages = command.password === null ? ["can't be blank"] : passwordErrors(command.password, profile);
+    if (messages.length) errors.password = messages;
+  }
+  throwIfInvalid(errors);
+  return [
+    {
+      type: USER_CREATED,
+      schemaVersion: 1,
+      data: {
+        ...profile,
+        id: command.id,
+        namespace_id: command.namespaceId,
+        user_type: command.userType,
+        created_by_id: command.createdById,
+        identities: command.identity ? [command.identity] : [],
+        password_reset_requested: command.passwordMode === 'reset',
+        created_at: now.toISOString(),
+      },
+    },
+  ];
+}
+
+function decideUpdate(command: UpdateUserCommand, state: UserState, now: Date): UserEvent[] {
+  if (state.status !== 'present' || !state.profile) throw new UserNotFoundError();
+  const current = state.profile;
+  const requested: Partial<UserProfile> = { ...command.changes };
+  if (requested.name !== undefined) requested.name = sanitizeName(requested.name);
+  if ('private_profile' in requested && requested.private_profile === null) requested.private_profile = USER_DEFAULTS.private_profile;
+  if (requested.email !== undefined && requested.email.toLowerCase() !== current.email.toLowerCase() && !command.skipReconfirmation) {
+    // Devise reconfirmation: the address waits in unconfirmed_email until confirmed.
+    requested.unconfirmed_email = requested.email;
+    delete requested.email;
+  } else if (requested.email !== undefined) {
+    requested.unconfirmed_email = null;
+  }
+  const next = applyExternalRules({ ...current, ...requested });
+  const errors = profileErrors(next);
+  if (command.password !== null) {
+    const messages = passwordErrors(command.password, next);
+    if (messages.length) errors.password = messages;
+  }
+  throwIfInvalid(errors);
+
+  const changes: Partial<UserProfile> = {};
+  const previous: Partial<UserProfile> = {};
+  for (const key of Object.keys(next) as (keyof UserProfile)[]) {
+    if (next[key] !== current[key]) {
+      (changes as Record<string, unknown>)[key] = next[key];
+      (previous as Record<string, unknown>)[key] = current[key];
+    }
+  }
+  const identities = command.identity ? mergeIdentity(state.identities, command.identity) : undefined;
+  const identitiesChanged = identities !== undefined && JSON.stringify(identities) !== JSON.stringify(state.identities);
+  const passwordChanged = command.password !== null;
+  if (Object.keys(changes).length === 0 && !identitiesChanged && !passwordChanged) return [];
+  return [
+    {
+      type: USER_UPDATED,
+      schemaVersion: 1,
+      data: {
+        id: state.id,
+        username: next.username,
+        changes,
+        previous,
+        ...(identitiesChanged ? { identities } : {}),
+        password_changed: passwordChanged,
+        password_expires_at: passwordChanged && command.actorId !== state.id ? now.toISOString() : null,
+        updated_at: now.toISOString(),
+      },
+    },
+  ];
+}
+
+function mergeIdentity(identities: Identity[], identity: Identity): Identity[] {
+  const others = identities.filter((existing) => existing.provider !== identity.provider);
+  return [...others, identity].sort((a, b) => a.provider.localeCompare(b.provider));
+}
+
+function decideDelete(command: DeleteUserCommand, state: UserState, now: Date): UserEvent[] {
+  if (state.status !== 'present' || !state.profile) throw new UserNotFoundError();
+  return [
+    {
+      type: USER_DELETED,
+      schemaVersion: 1,
+      data: {
+        id: state.id,
+        username: state.profile.username,
+        hard_delete: command.hardDelete,
+        ghost_user_id: command.hardDelete ? null : command.ghostUserId,
+        deleted_at: now.toISOString(),
+      },
+    },
+  ];
+}

@@ -1,0 +1,31 @@
+import { ConflictError, ModelInvalidError, NotFoundError } from '@app/shared';
+
+export class UserNotFoundError extends NotFoundError {
+  constructor() {
+    super('User', 'identity.user_not_found');
+  }
+}
+
+export class EmailTakenError extends ConflictError {
+  constructor() {
+    super('Email has already been taken', 'identity.email_taken');
+  }
+}
+
+export class UsernameTakenError extends ConflictError {
+  constructor() {
+    super('Username has already been taken', 'identity.username_taken');
+  }
+}
+
+export class UserInvalidError extends ModelInvalidError {
+  constructor(errors: Record<string, string[]>) {
+    super(errors, 'identity.user_invalid');
+  }
+}
+
+export class IdentityNotFoundError extends NotFoundError {
+  constructor() {
+    super('Identity', 'identity.identity_not_found');
+  }
+}

@@ -1,0 +1,17 @@
+export { IdentityCoreModule, IdentityModule } from './identity.module.js';
+export { UserLookup } from './infrastructure/user-lookup.js';
+export { CreateUser, type CreateUserInput } from './application/commands/create-user/create-user.command.js';
+export { UpdateUser, type UpdateUserInput } from './application/commands/update-user/update-user.command.js';
+export { DeleteUser, type DeleteUserInput } from './application/commands/delete-user/delete-user.command.js';
+export { GetUser } from './application/queries/get-user/get-user.query.js';
+export { UserNotFoundError } from './domain/user/user.errors.js';
+export {
+  USER_CREATED,
+  USER_UPDATED,
+  USER_DELETED,
+  USER_EVENT_TYPES,
+  type UserCreatedData,
+  type UserUpdatedData,
+  type UserDeletedData,
+  type UserProfile,
+} from './domain/user/user.events.js';

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type CallerUser } from '@app/shared';
+
+const CALLER_COLUMNS = 'id, username, admin, state, user_type';
+type CallerRow = { id: string; username: string; admin: boolean; state: string; user_type: string };
+const toCaller = (row: CallerRow): CallerUser => ({ id: Number(row.id), username: row.username, isAdmin: row.admin, state: row.state, userType: row.user_type });
+
+/** The identity context's public query port: who a user is, for authentication and sudo. */
+@Injectable()
+export class UserLookup {
+  constructor(private readonly db: Database) {}
+
+  async byId(id: number): Promise<CallerUser | null> {
+    const rows = await this.db.query<CallerRow>(`SELECT ${CALLER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    return rows.length ? toCaller(rows[0]) : null;
+  }
+
+  async byUsername(username: string): Promise<CallerUser | null> {
+    const rows = await this.db.query<CallerRow>(`SELECT ${CALLER_COLUMNS} FROM users WHERE lower(username) = lower($1)`, [username]);
+    return rows.length ? toCaller(rows[0]) : null;
+  }
+
+  async exists(id: number): Promise<boolean> {
+    return (await this.byId(id)) !== null;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM users LIMIT 1');
+    return rows.length === 0;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Identity, UserProfile } from '../domain/user/user.events.js';
+
+/** One row of the `users` read model, as the API reads it. */
+/** One row of the `users` read model, as the API reads it: the profile plus what the system keeps. */
+export interface UserRow extends Omit<UserProfile, 'confirmed_at'> {
+  id: number;
+  state: string;
+  locked: boolean;
+  user_type: string;
+  confirmed_at: Date | null;
+  two_factor_enabled: boolean;
+  preferred_language: string;
+  namespace_id: number;
+  created_by_id: number | null;
+  email_reset_offered_at: Date | null;
+  timezone: string | null;
+  avatar_path: string | null;
+  last_sign_in_at: Date | null;
+  current_sign_in_at: Date | null;
+  last_sign_in_ip: string | null;
+  current_sign_in_ip: string | null;
+  sign_in_count: number;
+  last_activity_on: string | null;
+  followers_count: number;
+  following_count: number;
+  enabled_following: boolean;
+  created_at: Date;
+  updated_at: Date;
+  identities: Identity[];
+}
+
+/** bigint columns come back from pg as strings; ids fit in a JS number. */
+export function normalizeUserRow(row: Record<string, unknown>): UserRow {
+  return {
+    ...(row as unknown as UserRow),
+    id: Number(row.id),
+    namespace_id: Number(row.namespace_id),
+    created_by_id: row.created_by_id === null ? null : Number(row.created_by_id),
+    identities: (row.identities as Identity[] | null) ?? [],
+  };
+}
+
+export const USER_SELECT = `
+  SELECT u.*, to_char(u.last_activity_on, 'YYYY-MM-DD') AS last_activity_on,
+    COALESCE((SELECT json_agg(json_build_object('provider', i.provider, 'extern_uid', i.extern_uid) ORDER BY i.provider)
+              FROM user_identities i WHERE i.user_id = u.id), '[]'::json) AS identities
+  FROM users u`;

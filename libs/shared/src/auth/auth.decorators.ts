@@ -1,0 +1,20 @@
+import { SetMetadata } from '@nestjs/common';
+import type { TokenScope } from './caller.js';
+
+export const AUTH_MODE_KEY = 'gitlab:auth-mode';
+export const NUMERIC_PARAMS_KEY = 'gitlab:numeric-params';
+export const SCOPES_KEY = 'gitlab:scopes';
+
+/**
+ * `required`: Grape's `authenticate!` (401 for anonymous, any method).
+ * `non_get`: `authenticate_non_get!` (401 for anonymous writes, before parameter validation).
+ * `optional`: anonymous callers reach the handler, which decides.
+ */
+export type AuthMode = 'required' | 'non_get' | 'optional';
+export const Authenticate = (mode: AuthMode) => SetMetadata(AUTH_MODE_KEY, mode);
+
+/** Route params that must be all digits, like Grape route requirements (digits only). */
+export const NumericParams = (...names: string[]) => SetMetadata(NUMERIC_PARAMS_KEY, names);
+
+/** Overrides the default scope rule (reads: read_user/read_api/api; writes: api). */
+export const AllowScopes = (...scopes: TokenScope[]) => SetMetadata(SCOPES_KEY, scopes);

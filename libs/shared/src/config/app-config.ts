@@ -1,0 +1,45 @@
+export interface AppConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  externalUrl: string;
+  rootPersonalAccessToken: string | undefined;
+  logLevel: string;
+  /** BullMQ key prefix; tests give each run its own so queues never cross. */
+  queuePrefix: string;
+  /** How long an authenticated token stays cached in this process. 0 disables the cache. */
+  authCacheTtlMs: number;
+  /** Maximum request body size accepted on writes (bytes). */
+  bodyLimitBytes: number;
+  relayPollIntervalMs: number;
+  shutdownTimeoutMs: number;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`Environment variable ${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = intFromEnv(env, 'PORT', 3000);
+  return {
+    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/gitlab_users',
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    port,
+    externalUrl: (env.EXTERNAL_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    rootPersonalAccessToken: env.ROOT_PERSONAL_ACCESS_TOKEN || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    queuePrefix: env.QUEUE_PREFIX || 'gitlab-users',
+    authCacheTtlMs: intFromEnv(env, 'AUTH_CACHE_TTL_MS', 0),
+    bodyLimitBytes: intFromEnv(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024),
+    relayPollIntervalMs: intFromEnv(env, 'RELAY_POLL_INTERVAL_MS', 500),
+    shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,36 @@
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { dataSourceOptions, type MigrationClass } from './database/data-source.js';
+import { Database } from './database/database.js';
+import { QueueRegistry } from './queues/queue-registry.js';
+import { REDIS, redisProvider } from './queues/redis.provider.js';
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+export interface CoreModuleOptions {
+  config: AppConfig;
+  migrations: MigrationClass[];
+  poolSize?: number;
+}
+
+/** Configuration, PostgreSQL (TypeORM's pool), Redis and the BullMQ queues, for every app. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(options.config.databaseUrl, options.migrations, options.poolSize))],
+      providers: [{ provide: APP_CONFIG, useValue: options.config }, Database, redisProvider, RedisCloser, QueueRegistry],
+      exports: [APP_CONFIG, Database, REDIS, QueueRegistry],
+    };
+  }
+}

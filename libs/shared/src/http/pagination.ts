@@ -1,0 +1,90 @@
+import type { Response } from 'express';
+import { ParamsInvalidError } from '../errors/domain-error.js';
+import { coerceInteger, INVALID } from './params/coercion.js';
+import type { GitlabRequest } from './gitlab-request.js';
+import { mergedParams } from './gitlab-request.js';
+
+export const MAX_PER_PAGE = 100;
+export const DEFAULT_PER_PAGE = 20;
+/** Above this count GitLab omits X-Total and X-Total-Pages. */
+export const MAX_COUNT_LIMIT = 10_000;
+
+export interface OffsetPage {
+  page: number;
+  perPage: number;
+  offset: number;
+}
+
+/** `page` and `per_page` as Kaminari reads them (per_page=0 refused, >100 clamped). */
+export function readOffsetPage(req: GitlabRequest): OffsetPage {
+  const raw = mergedParams(req);
+  const page = coerceInteger(raw.page);
+  const perPage = coerceInteger(raw.per_page);
+  const problems: string[] = [];
+  if (page === INVALID) problems.push('page is invalid');
+  if (perPage === INVALID) problems.push('per_page is invalid');
+  else if (perPage === 0) problems.push('per_page has a value not allowed');
+  if (problems.length > 0) throw new ParamsInvalidError(problems);
+  const p = typeof page === 'number' && page > 0 ? page : 1;
+  const pp = typeof perPage === 'number' && perPage > 0 ? Math.min(perPage, MAX_PER_PAGE) : DEFAULT_PER_PAGE;
+  return { page: p, perPage: pp, offset: (p - 1) * pp };
+}
+
+/** Rails `to_query`: keys sorted, nested hashes and arrays in bracket form. */
+export function toQuery(params: Record<string, unknown>, prefix?: string): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(params).sort()) {
+    const value = params[key];
+    const name = prefix ? `${prefix}[${key}]` : key;
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) parts.push(`${encodeURIComponent(`${name}[]`)}=${encodeURIComponent(String(item ?? ''))}`);
+    } else if (value !== null && typeof value === 'object') {
+      const nested = toQuery(value as Record<string, unknown>, name);
+      if (nested) parts.push(nested);
+    } else {
+      parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value ?? ''))}`);
+    }
+  }
+  return parts.join('&');
+}
+
+/** The request's URL on EXTERNAL_URL with the given params. */
+export function externalUrl(externalBase: string, req: GitlabRequest, params: Record<string, unknown>): string {
+  const query = toQuery(params);
+  return `${externalBase}${req.path}${query ? `?${query}` : ''}`;
+}
+
+function linkParams(req: GitlabRequest): Record<string, unknown> {
+  const params = { ...(req.query as Record<string, unknown>) };
+  delete params.private_token;
+  return params;
+}
+
+/** GitLab's offset pagination headers; `total` null means "too many to count". */
+export function setOffsetPaginationHeaders(
+  res: Response,
+  req: GitlabRequest,
+  externalBase: string,
+  page: OffsetPage,
+  total: number | null,
+  hasNextPage: boolean,
+): void {
+  const params = linkParams(req);
+  const link = (n: number) => externalUrl(externalBase, req, { ...params, page: n, per_page: page.perPage });
+  const links: string[] = [];
+  if (page.page > 1) links.push(`<${link(page.page - 1)}>; rel="prev"`);
+  if (hasNextPage) links.push(`<${link(page.page + 1)}>; rel="next"`);
+  links.push(`<${link(1)}>; rel="first"`);
+  res.setHeader('X-Per-Page', String(page.perPage));
+  res.setHeader('X-Page', String(page.page));
+  res.setHeader('X-Next-Page', hasNextPage ? String(page.page + 1) : '');
+  res.setHeader('X-Prev-Page', page.page > 1 ? String(page.page - 1) : '');
+  if (total !== null && total <= MAX_COUNT_LIMIT) {
+    const totalPages = Math.max(1, Math.ceil(total / page.perPage));
+    links.push(`<${link(totalPages)}>; rel="last"`);
+    res.setHeader('X-Total', String(total));
+    res.setHeader('X-Total-Pages', String(totalPages));
+  }
+  res.setHeader('Link', links.join(', '));
+}

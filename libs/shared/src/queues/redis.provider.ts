@@ -1,0 +1,13 @@
+import type { Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { createRedis } from './redis-connection.js';
+
+/** A general-purpose Redis client (rate limits, health checks); BullMQ has its own. */
+export const REDIS = Symbol('REDIS');
+
+export const redisProvider: Provider = {
+  provide: REDIS,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig): Redis => createRedis(config.redisUrl, { maxRetriesPerRequest: 2 }),
+};

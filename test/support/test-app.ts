@@ -1,0 +1,119 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import supertest from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { createApiApp } from '../../apps/api/src/create-api-app.js';
+import { RootBootstrap } from '../../apps/api/src/root-bootstrap.js';
+import { createWorkerApp } from '../../apps/worker/src/create-worker-app.js';
+import { WorkerHost } from '../../apps/worker/src/worker.module.js';
+import { Database, loadConfig, type AppConfig } from '../../libs/shared/src/index.js';
+import { createTestDatabase, dropDatabase } from './test-database.js';
+
+export const ROOT_TOKEN = 'glpat-test-root-token-0123456789';
+
+export interface TestContext {
+  config: AppConfig;
+  api: NestExpressApplication;
+  http: TestAgent;
+  db: Database;
+  databaseName: string;
+  rootToken: string;
+  /** Starts a worker process-equivalent (relay + audit worker) in this test process. */
+  startWorker(): Promise<INestApplicationContext>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real API on its own PostgreSQL database (copied from the migrated template) and its
+ * own Redis key prefix, with root and ROOT_TOKEN created as on a first boot.
+ */
+export async function startTestApp(label: string, overrides: Partial<AppConfig> = {}): Promise<TestContext> {
+  const database = await createTestDatabase(label);
+  const config: AppConfig = {
+    ...loadConfig({}),
+    databaseUrl: database.url,
+    externalUrl: 'http://gitlab.test',
+    rootPersonalAccessToken: ROOT_TOKEN,
+    queuePrefix: `test-${database.name}`,
+    relayPollIntervalMs: 100,
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const api = await createApiApp(config, { logger: false });
+  await api.init();
+  await api.get(RootBootstrap).run();
+  let worker: INestApplicationContext | null = null;
+  const ctx: TestContext = {
+    config,
+    api,
+    http: supertest(api.getHttpServer()),
+    db: api.get(Database),
+    databaseName: database.name,
+    rootToken: ROOT_TOKEN,
+    async startWorker() {
+      if (!worker) {
+        worker = await createWorkerApp(config, { logger: false });
+        worker.get(WorkerHost).start();
+      }
+      return worker;
+    },
+    async stopWorker() {
+      const running = worker;
+      worker = null;
+      await running?.close();
+    },
+    async close() {
+      await ctx.stopWorker();
+      await api.close();
+      await dropDatabase(database.name);
+    },
+  };
+  return ctx;
+}
+
+let sequence = 0;
+/** A unique suffix for usernames and emails within a run. */
+export function unique(prefix = 'user'): string {
+  sequence += 1;
+  return `${prefix}${process.pid}x${sequence}`;
+}
+
+export interface CreatedUser {
+  id: number;
+  username: string;
+  email: string;
+  token: string;
+}
+
+/** Creates a user through the API as root, and a token for them. */
+export async function createUserWithToken(
+  ctx: TestContext,
+  attributes: Record<string, unknown> = {},
+  scopes: string[] = ['api'],
+): Promise<CreatedUser> {
+  const username = (attributes.username as string | undefined) ?? unique('user');
+  const email = (attributes.email as string | undefined) ?? `${username}@example.org`;
+  const created = await ctx.http
+    .post('/api/v4/users')
+    .set('PRIVATE-TOKEN', ctx.rootToken)
+    .send({ username, email, name: `Name ${username}`, password: 'Vq8!zR2#long-enough', skip_confirmation: true, ...attributes });
+  if (created.status !== 201) throw new Error(`creating ${username} failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const token = await ctx.http
+    .post(`/api/v4/users/${created.body.id}/personal_access_tokens`)
+    .set('PRIVATE-TOKEN', ctx.rootToken)
+    .send({ name: 'test', scopes });
+  if (token.status !== 201) throw new Error(`token for ${username} failed: ${token.status} ${JSON.stringify(token.body)}`);
+  return { id: created.body.id, username, email, token: token.body.token };
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
