@@ -11,6 +11,7 @@ import { AuthCache, CallerDirectory, CoreModule, GitlabAuthGuard, GitlabExceptio
 import { SocialModule } from '@app/social';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { CallerDirectoryAdapter } from './caller-directory.adapter.js';
+import { MetricsController } from './ops/metrics.controller.js';
 import { RootBootstrap } from './root-bootstrap.js';
 
 /** The HTTP composition root: every context's controllers, one guard, one error filter. */
@@ -30,7 +31,7 @@ export class ApiModule {
         ModerationModule,
         ActivityModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         AuthCache,
         RootBootstrap,

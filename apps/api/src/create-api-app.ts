@@ -4,8 +4,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import multer from 'multer';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '@app/shared';
+import { CallerDirectory, QueueRegistry, type AppConfig } from '@app/shared';
 import { ApiModule } from './app.module.js';
+import { queueDashboard } from './ops/queue-dashboard.js';
 
 /** Builds the API application (used by main and by the e2e tests). */
 export async function createApiApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
@@ -22,6 +23,8 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: true, limit: config.bodyLimitBytes }));
   app.use(multer({ storage: multer.memoryStorage(), limits: { fileSize: config.bodyLimitBytes, files: 5 } }).any());
+  const dashboard = queueDashboard(app.get(QueueRegistry), app.get(CallerDirectory));
+  app.use(dashboard.path, dashboard.guard, dashboard.router);
   app.enableShutdownHooks();
   return app;
 }

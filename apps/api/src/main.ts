@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   await app.init();
   if (process.env.SKIP_DB_PREPARE !== '1') await runMigrationsLocked(app.get(DataSource));
   const token = await app.get(RootBootstrap).run();
-  if (token) {
+  if (token && config.rootPersonalAccessToken) console.error('Created root (user 1) with the token from ROOT_PERSONAL_ACCESS_TOKEN');
+  if (token && !config.rootPersonalAccessToken) {
     // The one time this secret is written anywhere: an operator needs it to start.
     process.stdout.write(
       `\nRoot personal access token (user 1, root; scopes api, read_api, read_user, sudo, admin_mode):\n  ${token}\nStore it now: it is not shown again.\n\n`,

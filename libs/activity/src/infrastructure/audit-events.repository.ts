@@ -33,18 +33,21 @@ const normalize = (row: Record<string, unknown>): AuditEventRow => ({
 export class AuditEventsRepository {
   constructor(private readonly db: Database) {}
 
-  /** Idempotent on (source event, event name): a redelivered job inserts nothing. */
+  /** One statement, so an event's rows appear together; idempotent on (source event, event name). */
   async insert(drafts: AuditEventDraft[]): Promise<number> {
-    let inserted = 0;
-    for (const draft of drafts) {
-      const rows = await this.db.query(
-        `INSERT INTO audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_event_id, event_name) DO NOTHING RETURNING id`,
-        [draft.author_id, draft.entity_id, draft.entity_type, draft.event_name, JSON.stringify(draft.details), draft.created_at, draft.source_event_id],
-      );
-      inserted += rows.length;
-    }
-    return inserted;
+    if (drafts.length === 0) return 0;
+    const params: unknown[] = [];
+    const values = drafts.map((draft) => {
+      const at = params.length;
+      params.push(draft.author_id, draft.entity_id, draft.entity_type, draft.event_name, JSON.stringify(draft.details), draft.created_at, draft.source_event_id);
+      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::jsonb, $${at + 6}, $${at + 7})`;
+    });
+    const rows = await this.db.query(
+      `INSERT INTO audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
+       VALUES ${values.join(', ')} ON CONFLICT (source_event_id, event_name) DO NOTHING RETURNING id`,
+      params,
+    );
+    return rows.length;
   }
 
   async findById(id: number): Promise<AuditEventRow | null> {

@@ -1,9 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
-import { EventStore, type RelayedEventJob, type RelayRoute } from '@app/eventstore';
-import { APP_CONFIG, createRedis, JobName, QueueName, type AppConfig } from '@app/shared';
+import { EventStore, RELAY_SUBSCRIPTION_ID, type RelayedEventJob, type RelayRoute } from '@app/eventstore';
+import { APP_CONFIG, createRedis, Database, JobName, QueueName, QueueRegistry, type AppConfig } from '@app/shared';
 import { AUDITED_EVENT_TYPES, auditEventsFor } from '../../domain/audit-event/audit-event.mapper.js';
 import { AuditEventsRepository } from '../../infrastructure/audit-events.repository.js';
+import { findUnauditedEventIds } from '../../infrastructure/unaudited-events.query.js';
+
+const RECONCILE_EVERY_MS = 10 * 60_000;
+const RECONCILE_GRACE_SECONDS = 60;
+const RECONCILE_BATCH = 1_000;
 
 /** Which stored events the relay sends to the audit queue. */
 export const AUDIT_RELAY_ROUTE: RelayRoute = {
@@ -23,12 +28,14 @@ export class AuditWorker {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly store: EventStore,
     private readonly auditEvents: AuditEventsRepository,
+    private readonly db: Database,
+    private readonly queues: QueueRegistry,
   ) {}
 
   start(concurrency = 8): void {
     if (this.worker) return;
     this.connection = createRedis(this.config.redisUrl);
-    this.worker = new Worker<RelayedEventJob>(QueueName.Audit, (job) => this.process(job), {
+    this.worker = new Worker<RelayedEventJob>(QueueName.Audit, (job) => (job.name === JobName.AuditReconcile ? this.reconcile() : this.process(job)), {
       connection: this.connection,
       prefix: this.config.queuePrefix,
       concurrency,
@@ -37,6 +44,11 @@ export class AuditWorker {
       this.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'Audit job failed; BullMQ will retry it with backoff'),
     );
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'Audit worker connection error'));
+    // One repeatable job for the whole deployment, whatever the number of workers.
+    void this.queues
+      .get(QueueName.Audit)
+      .upsertJobScheduler(JobName.AuditReconcile, { every: RECONCILE_EVERY_MS }, { name: JobName.AuditReconcile })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Could not schedule audit reconciliation'));
   }
 
   /** Waits for jobs in progress to finish. */
@@ -48,6 +60,21 @@ export class AuditWorker {
     await worker?.close();
     // BullMQ leaves a connection it was given open.
     await connection?.quit().catch(() => undefined);
+  }
+
+  /** Writes the rows of relayed events that have none (a flushed Redis loses nothing). */
+  async reconcile(graceSeconds = RECONCILE_GRACE_SECONDS): Promise<number> {
+    let repaired = 0;
+    for (;;) {
+      const ids = await findUnauditedEventIds(this.db, AUDITED_EVENT_TYPES, RELAY_SUBSCRIPTION_ID, graceSeconds, RECONCILE_BATCH);
+      for (const eventId of ids) {
+        const event = await this.store.readByEventId(eventId);
+        if (event) repaired += await this.auditEvents.insert(auditEventsFor(event));
+      }
+      if (ids.length < RECONCILE_BATCH) break;
+    }
+    if (repaired > 0) this.logger.warn({ repaired }, 'Audit reconciliation wrote rows whose jobs had been lost (was Redis flushed?)');
+    return repaired;
   }
 
   async process(job: Job<RelayedEventJob>): Promise<number> {

@@ -127,15 +127,17 @@ function decideUpdate(command: UpdateUserCommand, state: UserState, now: Date): 
   const requested: Partial<UserProfile> = { ...command.changes };
   if (requested.name !== undefined) requested.name = sanitizeName(requested.name);
   if ('private_profile' in requested && requested.private_profile === null) requested.private_profile = USER_DEFAULTS.private_profile;
+  let pendingEmail: string | null = null;
   if (requested.email !== undefined && requested.email.toLowerCase() !== current.email.toLowerCase() && !command.skipReconfirmation) {
     // Devise reconfirmation: the address waits in unconfirmed_email until confirmed.
-    requested.unconfirmed_email = requested.email;
+    requested.unconfirmed_email = pendingEmail = requested.email;
     delete requested.email;
   } else if (requested.email !== undefined) {
     requested.unconfirmed_email = null;
   }
   const next = applyExternalRules({ ...current, ...requested });
-  const errors = profileErrors(next);
+  // Devise validates a new address before postponing it to unconfirmed_email.
+  const errors = profileErrors(pendingEmail === null ? next : { ...next, email: pendingEmail });
   if (command.password !== null) {
     const messages = passwordErrors(command.password, next);
     if (messages.length) errors.password = messages;

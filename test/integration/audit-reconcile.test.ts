@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import { AuditWorker } from '../../libs/activity/src/index.js';
+import { EventRelay } from '../../libs/eventstore/src/index.js';
+import { QueueName } from '../../libs/shared/src/index.js';
+import { eventually, startTestApp, unique, type TestContext } from '../support/test-app.js';
+
+describe('audit reconciliation: a flushed Redis loses no audit row', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await startTestApp('reconcile');
+  });
+  afterAll(async () => ctx?.close());
+
+  it('writes the rows of relayed events whose jobs disappeared from Redis', async () => {
+    const username = unique('lost');
+    const created = await ctx.http
+      .post('/api/v4/users')
+      .set('PRIVATE-TOKEN', ctx.rootToken)
+      .send({ username, email: `${username}@example.org`, name: 'Lost Job', password: 'Vq8!zR2#long-enough' });
+    expect(created.status).toBe(201);
+
+    // Relay only: the job is enqueued and the checkpoint moves past the event.
+    const worker = await ctx.startWorker();
+    await worker.get(AuditWorker).stop();
+    const relay = worker.get(EventRelay);
+    await eventually(async () => (relay.delivered > 0 ? true : undefined), 10_000, 'the relay to deliver');
+    await relay.stop();
+
+    // Redis loses the queue before any audit worker ran.
+    const queue = new Queue(QueueName.Audit, { connection: { url: ctx.config.redisUrl }, prefix: ctx.config.queuePrefix });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    const before = await ctx.db.query('SELECT 1 FROM audit_events WHERE entity_id = $1', [created.body.id]);
+    expect(before).toHaveLength(0);
+
+    // Reconciliation (with no grace period, instead of waiting a minute) restores the row, once.
+    const audit = worker.get(AuditWorker);
+    const repaired = await audit.reconcile(0);
+    expect(repaired).toBeGreaterThanOrEqual(1);
+    expect(await audit.reconcile(0)).toBe(0);
+    const rows = await ctx.db.query<{ event_name: string; author_id: string }>(
+      'SELECT event_name, author_id FROM audit_events WHERE entity_id = $1 ORDER BY id',
+      [created.body.id],
+    );
+    expect(rows).toEqual([{ event_name: 'user_created', author_id: '1' }]);
+  });
+});
