@@ -24,7 +24,20 @@ describe('audit reconciliation: a flushed Redis loses no audit row', () => {
     const worker = await ctx.startWorker();
     await worker.get(AuditWorker).stop();
     const relay = worker.get(EventRelay);
-    await eventually(async () => (relay.delivered > 0 ? true : undefined), 10_000, 'the relay to deliver');
+    // Wait until the checkpoint is past this user's event (other databases' transactions can hold it back a while).
+    await eventually(
+      async () => {
+        const passed = await ctx.db.query(
+          `SELECT 1 FROM es_subscriptions s, es_events e
+            WHERE s.subscription_id = 'relay' AND e.stream_id = $1
+              AND (s.last_transaction_id, s.last_global_position) >= (e.transaction_id, e.global_position)`,
+          [`identity.user-${created.body.id}`],
+        );
+        return passed.length ? true : undefined;
+      },
+      30_000,
+      "the relay's checkpoint to pass the user's event",
+    );
     await relay.stop();
 
     // Redis loses the queue before any audit worker ran.

@@ -117,3 +117,13 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Puts a user in a moderation state (blocked, banned, deactivated, …) the way the
+ * moderation context's events will: in the identity read model and in the credentials
+ * context's copy of token owners. Until moderation exists, SQL stands in for its events.
+ */
+export async function setAccountState(ctx: TestContext, userId: number, state: string): Promise<void> {
+  await ctx.db.query('UPDATE users SET state = $1 WHERE id = $2', [state, userId]);
+  await ctx.db.query('UPDATE token_owners SET state = $1 WHERE user_id = $2', [state, userId]);
+}

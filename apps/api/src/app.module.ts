@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
@@ -7,16 +7,24 @@ import { CredentialsModule } from '@app/credentials';
 import { EventStoreModule } from '@app/eventstore';
 import { IdentityModule } from '@app/identity';
 import { ModerationModule } from '@app/moderation';
-import { AuthCache, CallerDirectory, CoreModule, GitlabAuthGuard, GitlabExceptionFilter, HealthController, loggerOptions, type AppConfig } from '@app/shared';
+import { APP_CONFIG, AuthCache, CallerDirectory, CoreModule, GitlabAuthGuard, GitlabExceptionFilter, HealthController, loggerOptions, type AppConfig } from '@app/shared';
 import { SocialModule } from '@app/social';
 import { MIGRATIONS } from '../../../migrations/index.js';
+import { bodyParsers } from './body-parsers.js';
 import { CallerDirectoryAdapter } from './caller-directory.adapter.js';
 import { MetricsController } from './ops/metrics.controller.js';
 import { RootBootstrap } from './root-bootstrap.js';
 
 /** The HTTP composition root: every context's controllers, one guard, one error filter. */
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** Body parsers run after the request logger, so a malformed body is logged with its request id. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(...bodyParsers(this.config)).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,

@@ -13,7 +13,7 @@ export class CallerDirectoryAdapter extends CallerDirectory {
     super();
   }
 
-  findTokenByDigest(digest: string): Promise<TokenRecord | null> {
+  findTokenByDigest(digest: string): Promise<{ token: TokenRecord; user: CallerUser } | null> {
     return this.tokens.byDigest(digest);
   }
 

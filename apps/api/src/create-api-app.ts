@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
-import multer from 'multer';
 import { Logger } from 'nestjs-pino';
-import { CallerDirectory, QueueRegistry, type AppConfig } from '@app/shared';
+import { CallerDirectory, QueueRegistry, shutdownState, type AppConfig } from '@app/shared';
 import { ApiModule } from './app.module.js';
 import { queueDashboard } from './ops/queue-dashboard.js';
 
-/** Builds the API application (used by main and by the e2e tests). */
-export async function createApiApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
+/**
+ * Builds the API application (used by main and by the e2e tests). `exitOnSignal`: once a
+ * SIGTERM/SIGINT shutdown has finished, exit with code 0 (Nest otherwise re-raises the signal).
+ */
+export async function createApiApp(config: AppConfig, options: { logger?: boolean; exitOnSignal?: boolean } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
     bodyParser: false,
     bufferLogs: true,
@@ -19,12 +20,13 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   app.set('query parser', 'extended');
   app.set('etag', false);
   app.disable('x-powered-by');
-  // Clients send JSON, form and multipart bodies on every write, a JSON body on DELETE included.
-  app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
-  app.use(express.urlencoded({ extended: true, limit: config.bodyLimitBytes }));
-  app.use(multer({ storage: multer.memoryStorage(), limits: { fileSize: config.bodyLimitBytes, files: 5 } }).any());
+  // While draining, keep-alive clients are told to reconnect elsewhere instead of reusing this socket.
+  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    if (shutdownState.draining) res.setHeader('Connection', 'close');
+    next();
+  });
   const dashboard = queueDashboard(app.get(QueueRegistry), app.get(CallerDirectory));
   app.use(dashboard.path, dashboard.guard, dashboard.router);
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([], { useProcessExit: options.exitOnSignal === true });
   return app;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ensureDatabase, loadConfig, redactUrl, runMigrationsLocked } from '@app/shared';
+import { enforceShutdownDeadline, ensureDatabase, loadConfig, redactUrl, runMigrationsLocked } from '@app/shared';
 import { createApiApp } from './create-api-app.js';
 import { RootBootstrap } from './root-bootstrap.js';
 
@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   if (process.env.SKIP_DB_PREPARE !== '1') {
     if (await ensureDatabase(config.databaseUrl)) console.error(`Created database ${redactUrl(config.databaseUrl)}`);
   }
-  const app = await createApiApp(config);
+  // A service stopped by SIGTERM (after draining) exits 0.
+  const app = await createApiApp(config, { exitOnSignal: true });
   await app.init();
   if (process.env.SKIP_DB_PREPARE !== '1') await runMigrationsLocked(app.get(DataSource));
   const token = await app.get(RootBootstrap).run();
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
       `\nRoot personal access token (user 1, root; scopes api, read_api, read_user, sudo, admin_mode):\n  ${token}\nStore it now: it is not shown again.\n\n`,
     );
   }
+  enforceShutdownDeadline(config.shutdownTimeoutMs, 'API');
   await app.listen(config.port, '0.0.0.0');
   console.error(`API listening on ${config.externalUrl}/api/v4 (port ${config.port})`);
 }

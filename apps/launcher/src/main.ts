@@ -28,9 +28,10 @@ async function main(): Promise<void> {
   const start = (name: keyof typeof entries) => {
     const child = spawn(process.execPath, [entries[name]], { stdio: 'inherit', env: process.env });
     child.on('exit', (code, signal) => {
+      // A child that failed, or died by a signal instead of draining, makes the launcher fail too.
+      if (code !== 0) process.exitCode = code ?? 1;
       if (!stopping) {
         console.error(`${name} exited (${signal ?? code}); stopping the other process`);
-        process.exitCode = code ?? 1;
         stopAll('SIGTERM');
       }
     });

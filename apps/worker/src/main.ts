@@ -1,15 +1,17 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ensureDatabase, loadConfig, runMigrationsLocked } from '@app/shared';
+import { enforceShutdownDeadline, ensureDatabase, loadConfig, runMigrationsLocked } from '@app/shared';
 import { createWorkerApp } from './create-worker-app.js';
 import { WorkerHost } from './worker.module.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (process.env.SKIP_DB_PREPARE !== '1') await ensureDatabase(config.databaseUrl);
-  const app = await createWorkerApp(config);
+  // A service stopped by SIGTERM (after finishing its jobs) exits 0.
+  const app = await createWorkerApp(config, { exitOnSignal: true });
   if (process.env.SKIP_DB_PREPARE !== '1') await runMigrationsLocked(app.get(DataSource));
   app.get(WorkerHost).start();
+  enforceShutdownDeadline(config.shutdownTimeoutMs, 'Worker');
   console.error('Worker started: event relay and audit queue');
 }
 

@@ -6,20 +6,23 @@ import { PersonalAccessTokensController } from './api/personal-access-tokens.con
 import { CreatePersonalAccessTokenHandler } from './application/commands/create-personal-access-token/create-personal-access-token.handler.js';
 import { PersonalAccessTokensProjection } from './infrastructure/personal-access-tokens.projection.js';
 import { TokenLookup } from './infrastructure/token-lookup.js';
+import { TokenOwnersProjection } from './infrastructure/token-owners.projection.js';
 
 @Module({
   imports: [CqrsModule, IdentityCoreModule],
-  providers: [CreatePersonalAccessTokenHandler, PersonalAccessTokensProjection, TokenLookup],
+  providers: [CreatePersonalAccessTokenHandler, PersonalAccessTokensProjection, TokenOwnersProjection, TokenLookup],
   exports: [TokenLookup],
 })
 export class CredentialsCoreModule implements OnModuleInit {
   constructor(
     private readonly registry: ProjectionRegistry,
-    private readonly projection: PersonalAccessTokensProjection,
+    private readonly tokens: PersonalAccessTokensProjection,
+    private readonly owners: TokenOwnersProjection,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(this.projection);
+    this.registry.register(this.tokens);
+    this.registry.register(this.owners);
   }
 }
 

@@ -27,3 +27,4 @@ export * from './logging/logger-options.js';
 export * from './health/health.controller.js';
 export * from './core.module.js';
 export * from './auth/require-caller.js';
+export * from './lifecycle/shutdown-deadline.js';

@@ -2,13 +2,14 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { RELAY_SUBSCRIPTION_ID } from '@app/eventstore';
-import { Database, QueueRegistry } from '@app/shared';
+import { Authenticate, Database, QueueRegistry } from '@app/shared';
 
 /**
  * Prometheus metrics: process defaults, queue depth per state, and relay lag (events
  * committed but not yet handed to the queues). Collected on scrape, nothing on the hot path.
  */
 @Controller('-')
+@Authenticate('none')
 export class MetricsController {
   private readonly registry = new Registry();
 

@@ -24,9 +24,10 @@ export function queueDashboard(queues: QueueRegistry, directory: CallerDirectory
       if (!match) return challenge(res, 'sign in with an admin personal access token as the password');
       const decoded = Buffer.from(match[1], 'base64').toString('utf8');
       const token = decoded.slice(decoded.indexOf(':') + 1);
-      const record = await directory.findTokenByDigest(tokenDigest(token));
+      const found = await directory.findTokenByDigest(tokenDigest(token));
+      const record = found?.token;
       const active = record && !record.revoked && (record.expiresAt === null || record.expiresAt > new Date().toISOString().slice(0, 10));
-      const user = active ? await directory.findUserById(record.userId) : null;
+      const user = active ? found.user : null;
       if (!user || !user.isAdmin || user.state !== 'active' || !record?.scopes.includes('api')) {
         return challenge(res, 'the queue dashboard needs an active admin token with the api scope');
       }

@@ -64,8 +64,9 @@ export class AuditEventsRepository {
     if (filter.createdAfter !== undefined) where.push(`created_at >= ${bind(filter.createdAfter)}`);
     if (filter.createdBefore !== undefined) where.push(`created_at <= ${bind(filter.createdBefore)}`);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    // Newest first by when it happened: the worker may write rows out of order (concurrency, reconciliation).
     const [rows, counted] = await Promise.all([
-      this.db.query(`SELECT ${COLUMNS} FROM audit_events ${whereSql} ORDER BY id DESC LIMIT ${filter.limit + 1} OFFSET ${filter.offset}`, params),
+      this.db.query(`SELECT ${COLUMNS} FROM audit_events ${whereSql} ORDER BY created_at DESC, id DESC LIMIT ${filter.limit + 1} OFFSET ${filter.offset}`, params),
       this.db.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM audit_events ${whereSql} LIMIT ${MAX_COUNT_LIMIT + 1}) capped`, params),
     ]);
     const total = Number(counted[0].n);

@@ -40,7 +40,8 @@ export class PersonalAccessTokensController {
       scopes: created.scopes,
       user_id: created.user_id,
       last_used_at: null,
-      active: true,
+      // `active?` = not revoked and not expired (a token expiring today is already expired).
+      active: created.expires_at === null || created.expires_at > new Date().toISOString().slice(0, 10),
       expires_at: created.expires_at,
       token: created.token,
     };

@@ -1,28 +1,47 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type TokenRecord } from '@app/shared';
+import { Database, type CallerUser, type TokenRecord } from '@app/shared';
 
-type TokenRow = { id: string; user_id: string; scopes: string[]; revoked: boolean; expires_at: string | null; impersonation: boolean };
+type TokenRow = {
+  id: string;
+  user_id: string;
+  scopes: string[];
+  revoked: boolean;
+  expires_at: string | null;
+  impersonation: boolean;
+  username: string;
+  admin: boolean;
+  state: string;
+  user_type: string;
+};
 
-/** The credentials context's public query port: a token by its digest. */
+/**
+ * The credentials context's public query port: a token and its owner by the token's
+ * digest, in one indexed read of this context's own tables.
+ */
 @Injectable()
 export class TokenLookup {
   constructor(private readonly db: Database) {}
 
-  async byDigest(digest: string): Promise<TokenRecord | null> {
+  async byDigest(digest: string): Promise<{ token: TokenRecord; user: CallerUser } | null> {
     const rows = await this.db.query<TokenRow>(
-      `SELECT id, user_id, scopes, revoked, to_char(expires_at, 'YYYY-MM-DD') AS expires_at, impersonation
-         FROM personal_access_tokens WHERE token_digest = $1`,
+      `SELECT t.id, t.user_id, t.scopes, t.revoked, to_char(t.expires_at, 'YYYY-MM-DD') AS expires_at, t.impersonation,
+              o.username, o.admin, o.state, o.user_type
+         FROM personal_access_tokens t JOIN token_owners o ON o.user_id = t.user_id
+        WHERE t.token_digest = $1`,
       [digest],
     );
     if (rows.length === 0) return null;
     const row = rows[0];
     return {
-      id: Number(row.id),
-      userId: Number(row.user_id),
-      scopes: row.scopes,
-      revoked: row.revoked,
-      expiresAt: row.expires_at,
-      kind: row.impersonation ? 'impersonation_token' : 'personal_access_token',
+      token: {
+        id: Number(row.id),
+        userId: Number(row.user_id),
+        scopes: row.scopes,
+        revoked: row.revoked,
+        expiresAt: row.expires_at,
+        kind: row.impersonation ? 'impersonation_token' : 'personal_access_token',
+      },
+      user: { id: Number(row.user_id), username: row.username, isAdmin: row.admin, state: row.state, userType: row.user_type },
     };
   }
 }

@@ -3,10 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { Database, uniqueViolationConstraint, type Sql } from '@app/shared';
 import type { EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from '../event.types.js';
 import { ProjectionRegistry } from '../projections/projection-registry.js';
+import { CommitNotifier } from './commit-notifier.js';
 import { ConcurrencyConflictError } from './concurrency-conflict.error.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './row-mapping.js';
 
-export const EVENTS_CHANNEL = 'es_events';
+export { EVENTS_CHANNEL } from './commit-notifier.js';
 
 export interface AppendOptions {
   expectedVersion: ExpectedVersion;
@@ -33,6 +34,7 @@ export class EventStore {
   constructor(
     private readonly db: Database,
     private readonly projections: ProjectionRegistry,
+    private readonly notifier: CommitNotifier,
   ) {}
 
   /** Appends to one stream in its own transaction. */
@@ -41,12 +43,13 @@ export class EventStore {
   }
 
   /**
-   * Runs `work` in one transaction. Inline projections run inside it, and a
-   * notification wakes the relay when it commits.
+   * Runs `work` in one transaction. Inline projections run inside it; after it commits,
+   * the relay is woken (see CommitNotifier).
    */
   async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
+    let committedAppend = false;
     try {
-      return await this.db.transaction(async (sql) => {
+      const result = await this.db.transaction(async (sql) => {
         let appended = false;
         const tx: EventStoreTransaction = {
           query: (text, params) => sql.query(text, params),
@@ -56,9 +59,11 @@ export class EventStore {
           },
         };
         const result = await work(tx);
-        if (appended) await sql.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, '']);
+        committedAppend = appended;
         return result;
       });
+      if (committedAppend) this.notifier.poke();
+      return result;
     } catch (error) {
       if (uniqueViolationConstraint(error) === 'es_events_stream_version_key') {
         throw new ConcurrencyConflictError('unknown', 'unique stream version');
@@ -81,52 +86,54 @@ export class EventStore {
     return rows.length ? toStoredEvent(rows[0]) : null;
   }
 
+  /**
+   * One statement: the stream's version check-and-bump and the event rows. When the
+   * expected version does not hold, the stream CTE returns nothing, no event is inserted,
+   * and the append is a conflict.
+   */
   private async appendIn(sql: Sql, streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`append to ${streamId} with no events`);
     const count = events.length;
     const streamType = streamId.replace(/-[^-]*$/, '');
     const { expectedVersion } = options;
-    let rows: { version: string }[];
+    const params: unknown[] = [streamId, count];
+    let stream: string;
     if (expectedVersion === 'no_stream') {
-      rows = await sql.query(
-        `INSERT INTO es_streams (stream_id, stream_type, version) VALUES ($1, $2, $3)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
-        [streamId, streamType, count],
-      );
+      params.push(streamType);
+      stream = `INSERT INTO es_streams (stream_id, stream_type, version) VALUES ($1, $3, $2)
+                ON CONFLICT (stream_id) DO NOTHING RETURNING version`;
     } else if (expectedVersion === 'any') {
-      rows = await sql.query(
-        `INSERT INTO es_streams (stream_id, stream_type, version) VALUES ($1, $2, $3)
-         ON CONFLICT (stream_id) DO UPDATE SET version = es_streams.version + EXCLUDED.version, updated_at = now()
-         RETURNING version`,
-        [streamId, streamType, count],
-      );
+      params.push(streamType);
+      stream = `INSERT INTO es_streams (stream_id, stream_type, version) VALUES ($1, $3, $2)
+                ON CONFLICT (stream_id) DO UPDATE SET version = es_streams.version + EXCLUDED.version, updated_at = now()
+                RETURNING version`;
     } else {
       // Concurrent writers queue on the row lock; the losers re-check `version` and match nothing.
-      rows = await sql.query(
-        `UPDATE es_streams SET version = version + $2, updated_at = now()
-         WHERE stream_id = $1 AND version = $3 RETURNING version`,
-        [streamId, count, expectedVersion],
-      );
+      params.push(expectedVersion);
+      stream = `UPDATE es_streams SET version = version + $2, updated_at = now()
+                WHERE stream_id = $1 AND version = $3 RETURNING version`;
     }
-    if (rows.length === 0) throw new ConcurrencyConflictError(streamId, String(expectedVersion));
-    const nextVersion = Number(rows[0].version);
-    const first = nextVersion - count + 1;
-
-    const params: unknown[] = [];
-    const values = events.map((event, index) => {
-      const base = params.length;
-      params.push(randomUUID(), streamId, first + index, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(options.metadata));
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7}::jsonb)`;
+    const metadata = JSON.stringify(options.metadata);
+    params.push(metadata);
+    const metadataParam = params.length;
+    const rows = events.map((event, index) => {
+      const at = params.length;
+      params.push(randomUUID(), index + 1, event.type, event.schemaVersion, JSON.stringify(event.data));
+      return `($${at + 1}::uuid, $${at + 2}::bigint, $${at + 3}::text, $${at + 4}::int, $${at + 5}::jsonb)`;
     });
     const inserted = await sql.query<EventRow>(
-      `INSERT INTO es_events (event_id, stream_id, stream_version, event_type, schema_version, data, metadata)
-       VALUES ${values.join(', ')} RETURNING ${EVENT_COLUMNS}`,
+      `WITH stream AS (${stream})
+       INSERT INTO es_events (event_id, stream_id, stream_version, event_type, schema_version, data, metadata)
+       SELECT v.event_id, $1, stream.version - $2 + v.ord, v.event_type, v.schema_version, v.data, $${metadataParam}::jsonb
+         FROM stream, (VALUES ${rows.join(', ')}) AS v(event_id, ord, event_type, schema_version, data)
+       RETURNING ${EVENT_COLUMNS}`,
       params,
     );
+    if (inserted.length === 0) throw new ConcurrencyConflictError(streamId, String(expectedVersion));
     const stored = inserted.map(toStoredEvent).sort((a, b) => a.streamVersion - b.streamVersion);
     for (const event of stored) {
       for (const projection of this.projections.forEventType(event.type)) await projection.apply(event, sql);
     }
-    return { nextVersion, events: stored };
+    return { nextVersion: stored[stored.length - 1].streamVersion, events: stored };
   }
 }

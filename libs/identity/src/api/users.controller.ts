@@ -60,7 +60,9 @@ export class UsersController {
   ): Promise<unknown[]> {
     if (!caller && !params.username) throw new ForbiddenError('Not authorized to access /api/v4/users', 'identity.list_requires_username');
     const page = readOffsetPage(req);
-    if (page.page * page.perPage > MAX_USER_OFFSET) {
+    // GitLab multiplies the requested per_page, before Kaminari clamps it to 100.
+    const requestedPerPage = params.per_page !== null && params.per_page !== undefined && params.per_page > 0 ? params.per_page : page.perPage;
+    if (page.page * requestedPerPage > MAX_USER_OFFSET) {
       throw new MethodNotAllowedError(
         `Offset pagination has a maximum allowed offset of ${MAX_USER_OFFSET} for requests that return objects of type User. Remaining records can be retrieved using keyset pagination.`,
         'http.offset_too_deep',
@@ -78,34 +80,33 @@ export class UsersController {
           offset: page.offset,
           limit: page.perPage,
         },
-        isAdmin,
       ),
     );
     setOffsetPaginationHeaders(res, req, this.config.externalUrl, page, result.total, result.hasMore);
     const ctx = this.ctx();
     const viewer = viewerOf(caller);
     return result.rows.map((row) =>
-      isAdmin ? userWithAdmin(row, viewer, ctx, row.created_by_id !== null ? (result.creators.get(row.created_by_id) ?? null) : null) : userBasic(row, ctx),
+      isAdmin ? userWithAdmin(row, viewer, ctx) : userBasic(row, ctx),
     );
   }
 
   @Get('users/:id')
   async show(@Req() req: GitlabRequest, @CurrentCaller() caller: Caller | undefined): Promise<unknown> {
     if (!caller) throw new ForbiddenError('Not authorized!', 'identity.show_requires_authentication');
-    const found = await this.queries.execute(new GetUser(Number(req.params.id), caller.user.isAdmin));
+    const found = await this.queries.execute(new GetUser(Number(req.params.id)));
     if (!found) throw new UserNotFoundError();
     const viewer = viewerOf(caller);
-    return caller.user.isAdmin ? userDetailsWithAdmin(found.user, viewer, this.ctx(), found.createdBy) : userEntity(found.user, viewer, this.ctx());
+    return caller.user.isAdmin ? userDetailsWithAdmin(found, viewer, this.ctx()) : userEntity(found, viewer, this.ctx());
   }
 
   @Get('user')
   @Authenticate('required')
   async current(@CurrentCaller() caller: Caller | undefined): Promise<unknown> {
     const me = requireCaller(caller);
-    const found = await this.queries.execute(new GetUser(me.user.id, me.user.isAdmin));
+    const found = await this.queries.execute(new GetUser(me.user.id));
     if (!found) throw new UserNotFoundError();
     const viewer = viewerOf(me);
-    return me.user.isAdmin ? userWithAdmin(found.user, viewer, this.ctx(), found.createdBy) : userPublic(found.user, viewer, this.ctx());
+    return me.user.isAdmin ? userWithAdmin(found, viewer, this.ctx()) : userPublic(found, viewer, this.ctx());
   }
 
   @Post('users')
@@ -130,8 +131,7 @@ export class UsersController {
         { ...meta, causation_id: null },
       ),
     );
-    const creator = await this.queries.execute(new GetUser(admin.user.id, false));
-    return userWithAdmin(created, viewerOf(admin), this.ctx(), creator?.user ?? null);
+    return userWithAdmin(created, viewerOf(admin), this.ctx());
   }
 
   @Put('users/:id')
@@ -156,8 +156,7 @@ export class UsersController {
         { ...meta, causation_id: null },
       ),
     );
-    const creator = updated.created_by_id !== null ? await this.queries.execute(new GetUser(updated.created_by_id, false)) : null;
-    return userWithAdmin(updated, viewerOf(admin), this.ctx(), creator?.user ?? null);
+    return userWithAdmin(updated, viewerOf(admin), this.ctx());
   }
 
   @Delete('users/:id')

@@ -1,6 +1,9 @@
 import type { Identity, UserProfile } from '../domain/user/user.events.js';
 
 /** One row of the `users` read model, as the API reads it. */
+/** What `UserBasic` shows of a user (also the shape of `created_by`). */
+export type UserBasicRow = Pick<UserRow, 'id' | 'username' | 'name' | 'state' | 'locked' | 'email' | 'avatar_path'>;
+
 /** One row of the `users` read model, as the API reads it: the profile plus what the system keeps. */
 export interface UserRow extends Omit<UserProfile, 'confirmed_at'> {
   id: number;
@@ -27,6 +30,8 @@ export interface UserRow extends Omit<UserProfile, 'confirmed_at'> {
   created_at: Date;
   updated_at: Date;
   identities: Identity[];
+  /** The admin who created the user, read in the same query. */
+  created_by: UserBasicRow | null;
 }
 
 /** bigint columns come back from pg as strings; ids fit in a JS number. */
@@ -37,11 +42,15 @@ export function normalizeUserRow(row: Record<string, unknown>): UserRow {
     namespace_id: Number(row.namespace_id),
     created_by_id: row.created_by_id === null ? null : Number(row.created_by_id),
     identities: (row.identities as Identity[] | null) ?? [],
+    created_by: (row.created_by as UserBasicRow | null) ?? null,
   };
 }
 
 export const USER_SELECT = `
   SELECT u.*, to_char(u.last_activity_on, 'YYYY-MM-DD') AS last_activity_on,
     COALESCE((SELECT json_agg(json_build_object('provider', i.provider, 'extern_uid', i.extern_uid) ORDER BY i.provider)
-              FROM user_identities i WHERE i.user_id = u.id), '[]'::json) AS identities
+              FROM user_identities i WHERE i.user_id = u.id), '[]'::json) AS identities,
+    (SELECT json_build_object('id', c.id, 'username', c.username, 'name', c.name, 'state', c.state, 'locked', c.locked,
+                              'email', c.email, 'avatar_path', c.avatar_path)
+       FROM users c WHERE c.id = u.created_by_id) AS created_by
   FROM users u`;

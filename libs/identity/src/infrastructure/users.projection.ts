@@ -45,11 +45,8 @@ export class UsersProjection implements InlineProjection {
       ...PROFILE_COLUMNS.map((column) => data[column]),
       data.id, data.namespace_id, data.user_type, data.created_by_id, data.created_at, data.created_at, version,
     ];
-    const state = data.user_type === 'ghost' ? 'blocked' : 'active';
-    await db.query(
-      `INSERT INTO users (${columns.join(', ')}, state) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}, $${columns.length + 1})`,
-      [...values, state],
-    );
+    // New users start active, the ghost user included (GitLab's state machine default).
+    await db.query(`INSERT INTO users (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, values);
     await this.replaceIdentities(data.id, data.identities, db);
   }
 

@@ -9,8 +9,9 @@ export const SCOPES_KEY = 'gitlab:scopes';
  * `required`: Grape's `authenticate!` (401 for anonymous, any method).
  * `non_get`: `authenticate_non_get!` (401 for anonymous writes, before parameter validation).
  * `optional`: anonymous callers reach the handler, which decides.
+ * `none`: credentials are not even looked at (health checks, metrics).
  */
-export type AuthMode = 'required' | 'non_get' | 'optional';
+export type AuthMode = 'required' | 'non_get' | 'optional' | 'none';
 export const Authenticate = (mode: AuthMode) => SetMetadata(AUTH_MODE_KEY, mode);
 
 /** Route params that must be all digits, like Grape route requirements (digits only). */

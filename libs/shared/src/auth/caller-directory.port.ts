@@ -11,7 +11,8 @@ export interface TokenRecord extends AuthenticatedToken {
  * (credentials for tokens, identity for users) and wired in the API's composition root.
  */
 export abstract class CallerDirectory {
-  abstract findTokenByDigest(digest: string): Promise<TokenRecord | null>;
+  /** The token and its owner, or null when no token has this digest (or its owner is gone). */
+  abstract findTokenByDigest(digest: string): Promise<{ token: TokenRecord; user: CallerUser } | null>;
   abstract findUserById(id: number): Promise<CallerUser | null>;
   abstract findUserByUsername(username: string): Promise<CallerUser | null>;
 }

@@ -46,11 +46,13 @@ export class GitlabAuthGuard implements CanActivate {
     }
 
     const mode = this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE_KEY, targets) ?? 'optional';
+    if (mode === 'none') return true;
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     const rawToken = extractToken(req);
     if (rawToken === null) {
       if (mode === 'required' || (mode === 'non_get' && !isRead)) throw new UnauthorizedError();
-      if (sudoIdentifier(req) !== null) throw new ForbiddenError('Must be admin to use sudo', 'auth.sudo_requires_admin');
+      // Grape's `sudo!`: `unauthorized!` when there is no initial user.
+      if (sudoIdentifier(req) !== null) throw new UnauthorizedError();
       return true;
     }
 
@@ -60,8 +62,7 @@ export class GitlabAuthGuard implements CanActivate {
     if (token.expiresAt !== null && token.expiresAt <= new Date().toISOString().slice(0, 10)) {
       throw new InvalidTokenError('expired');
     }
-    const allowed = this.reflector.getAllAndOverride<TokenScope[] | undefined>(SCOPES_KEY, targets) ?? (isRead ? READ_SCOPES : WRITE_SCOPES);
-    if (!allowed.some((scope) => token.scopes.includes(scope))) throw new InsufficientScopeError(REGISTERED_SCOPES);
+    // GitLab refuses the account (find_current_user!) before sudo and the endpoint scope.
     assertMayUseApi(user, this.config.externalUrl);
 
     const caller: Caller = { user, token, sudoer: null };
@@ -71,20 +72,27 @@ export class GitlabAuthGuard implements CanActivate {
       if (!token.scopes.includes('sudo')) throw new InsufficientScopeError('sudo');
       const target = /^[0-9]+$/.test(sudo) ? await this.directory.findUserById(Number(sudo)) : await this.directory.findUserByUsername(sudo);
       if (!target) throw new NotFoundError(null, 'auth.sudo_target_not_found', `404 User with ID or username '${sudo}' Not Found`);
-      caller.user = target;
-      caller.sudoer = user;
+      // Sudo as yourself is no impersonation (GitLab compares the two users).
+      if (target.id !== user.id) {
+        caller.user = target;
+        caller.sudoer = user;
+      }
+    }
+    // As GitLab's `current_user`: the endpoint scope is checked only when not sudoing as someone else.
+    if (caller.user.id === user.id) {
+      const allowed = this.reflector.getAllAndOverride<TokenScope[] | undefined>(SCOPES_KEY, targets) ?? (isRead ? READ_SCOPES : WRITE_SCOPES);
+      if (!allowed.some((scope) => token.scopes.includes(scope))) throw new InsufficientScopeError(REGISTERED_SCOPES);
     }
     req.caller = caller;
     return true;
   }
 
   private async resolve(rawToken: string): Promise<{ token: TokenRecord; user: CallerUser }> {
-    const token = await this.directory.findTokenByDigest(tokenDigest(rawToken));
-    if (!token) throw new InvalidTokenError('unknown');
-    const user = await this.directory.findUserById(token.userId);
-    if (!user) throw new InvalidTokenError('unknown');
-    return { token, user };
+    const found = await this.directory.findTokenByDigest(tokenDigest(rawToken));
+    if (!found) throw new InvalidTokenError('unknown');
+    return found;
   }
+
 }
 
 function extractToken(req: GitlabRequest): string | null {

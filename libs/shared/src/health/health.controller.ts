@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
+import { Authenticate } from '../auth/auth.decorators.js';
 import { Database } from '../database/database.js';
 import { REDIS } from '../queues/redis.provider.js';
 
@@ -18,6 +19,7 @@ async function probe(check: () => Promise<unknown>, timeoutMs = 2_000): Promise<
 
 /** GitLab's health endpoints; readiness is 200 only when PostgreSQL and Redis answer. */
 @Controller('-')
+@Authenticate('none')
 export class HealthController {
   constructor(
     private readonly db: Database,

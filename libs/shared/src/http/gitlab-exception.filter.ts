@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { Response } from 'express';
 import { DomainError } from '../errors/domain-error.js';
 import { toErrorResponse } from '../errors/error-body.js';
+import { requestIdFor } from '../logging/logger-options.js';
 import type { GitlabRequest } from './gitlab-request.js';
 
 /** The single place where failures become GitLab's error bodies. */
@@ -13,6 +14,8 @@ export class GitlabExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<GitlabRequest>();
     if (res.headersSent) return;
+    // Failures before the logger middleware (e.g. an unparsable body) still answer with a request id.
+    if (!res.getHeader('X-Request-Id')) req.id = requestIdFor(req, res);
     const { status, body, headers } = this.describe(exception, req);
     if (headers) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.status(status).type('application/json').send(JSON.stringify(body));

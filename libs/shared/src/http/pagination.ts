@@ -30,6 +30,13 @@ export function readOffsetPage(req: GitlabRequest): OffsetPage {
   return { page: p, perPage: pp, offset: (p - 1) * pp };
 }
 
+/** Ruby's `CGI.escape`, which `to_query` uses: a space is "+", only `A-Za-z0-9_.-~` stay as they are. */
+function cgiEscape(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** Rails `to_query`: keys sorted, nested hashes and arrays in bracket form. */
 export function toQuery(params: Record<string, unknown>, prefix?: string): string {
   const parts: string[] = [];
@@ -38,12 +45,12 @@ export function toQuery(params: Record<string, unknown>, prefix?: string): strin
     const name = prefix ? `${prefix}[${key}]` : key;
     if (value === undefined) continue;
     if (Array.isArray(value)) {
-      for (const item of value) parts.push(`${encodeURIComponent(`${name}[]`)}=${encodeURIComponent(String(item ?? ''))}`);
+      for (const item of value) parts.push(`${cgiEscape(`${name}[]`)}=${cgiEscape(String(item ?? ''))}`);
     } else if (value !== null && typeof value === 'object') {
       const nested = toQuery(value as Record<string, unknown>, name);
       if (nested) parts.push(nested);
     } else {
-      parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value ?? ''))}`);
+      parts.push(`${cgiEscape(name)}=${cgiEscape(String(value ?? ''))}`);
     }
   }
   return parts.join('&');

@@ -37,8 +37,8 @@ export function decideCreateToken(command: CreatePersonalAccessToken, now: Date)
   else if (command.expiresAt === null) expiresAt = latest;
   else {
     expiresAt = command.expiresAt;
+    // GitLab has no lower bound: a past date gives a token that is already inactive.
     if (expiresAt > latest) problems.push(`Expires at must be before ${latest}`);
-    if (expiresAt <= day(now)) problems.push('Expires at must be in the future');
   }
   if (problems.length > 0) throw new UnprocessableError(problems.join(' and '), 'credentials.token_invalid');
   return [

@@ -2,7 +2,7 @@ import { Param, ParamGroup } from '@app/shared';
 import { UserAttributeParams } from './user-attribute.params.js';
 
 /** `POST /users`. Field order follows GitLab's declaration. */
-@ParamGroup('at_least_one_of', 'password', 'reset_password', 'force_random_password')
+@ParamGroup('at_least_one_of', 'password', 'reset_password', 'force_random_password', { after: 'skip_confirmation' })
 export class CreateUserParams extends UserAttributeParams {
   @Param('string', { required: true }) email!: string;
   @Param('string') password?: string | null;

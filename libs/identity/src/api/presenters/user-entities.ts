@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { UserRow } from '../../infrastructure/user-row.js';
+import type { UserBasicRow, UserRow } from '../../infrastructure/user-row.js';
 
 /** Who is looking; entity tiers and conditional fields depend on it. */
 export interface Viewer {
@@ -17,7 +17,7 @@ type Json = Record<string, unknown>;
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 const BLOCKED_STATES = new Set(['blocked', 'ldap_blocked', 'banned', 'blocked_pending_approval']);
 
-export function avatarUrl(row: UserRow, ctx: PresenterContext): string {
+export function avatarUrl(row: UserBasicRow, ctx: PresenterContext): string {
   if (row.avatar_path) return `${ctx.externalUrl}${row.avatar_path}`;
   const hash = createHash('sha256').update(row.email.trim().toLowerCase()).digest('hex');
   return `https://www.gravatar.com/avatar/${hash}?s=80&d=identicon`;
@@ -50,7 +50,7 @@ export function commitEmail(row: UserRow, ctx: PresenterContext): string {
   return row.commit_email ?? row.email;
 }
 
-export function userBasic(row: UserRow, ctx: PresenterContext): Json {
+export function userBasic(row: UserBasicRow, ctx: PresenterContext): Json {
   return {
     id: row.id,
     username: row.username,
@@ -114,21 +114,21 @@ export function userPublic(row: UserRow, viewer: Viewer | null, ctx: PresenterCo
 }
 
 /** Entity `UserWithAdmin`: lists and writes answered to admins. */
-export function userWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext, createdBy: UserRow | null): Json {
+export function userWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext): Json {
   return {
     ...userPublic(row, viewer, ctx),
     is_admin: row.admin,
     note: row.note,
     namespace_id: row.namespace_id,
-    created_by: createdBy ? userBasic(createdBy, ctx) : null,
+    created_by: row.created_by ? userBasic(row.created_by, ctx) : null,
     email_reset_offered_at: iso(row.email_reset_offered_at),
   };
 }
 
 /** Entity `UserDetailsWithAdmin`: a single user as an admin sees it. */
-export function userDetailsWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext, createdBy: UserRow | null): Json {
+export function userDetailsWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext): Json {
   return {
-    ...userWithAdmin(row, viewer, ctx, createdBy),
+    ...userWithAdmin(row, viewer, ctx),
     highest_role: 0,
     current_sign_in_ip: row.current_sign_in_ip,
     last_sign_in_ip: row.last_sign_in_ip,

@@ -59,6 +59,8 @@ export function usernameErrors(username: string): string[] {
 }
 
 export function passwordErrors(password: string, profile: Pick<UserProfile, 'username' | 'name' | 'email'>): string[] {
+  // Devise: presence first; the length rule allows blanks, so a blank password has only this message.
+  if (password.trim() === '') return ["can't be blank"];
   if (password.length < MIN_PASSWORD_LENGTH) return [`is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`];
   if (password.length > MAX_PASSWORD_LENGTH) return [tooLong(MAX_PASSWORD_LENGTH)];
   return isWeakPassword(password, profile) ? [WEAK_PASSWORD_MESSAGE] : [];

@@ -47,8 +47,14 @@ export function coerceDateTime(raw: unknown): Coerced<Date> {
   if (typeof raw !== 'string' || raw.trim() === '') return raw === '' ? null : INVALID;
   const text = raw.trim();
   // A bare date, or a date with a time; Date.parse alone accepts too much (e.g. "1").
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) return INVALID;
-  const time = Date.parse(text.replace(' ', 'T'));
+  const match = /^(\d{4})-(\d{2})-(\d{2})([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
+  if (!match) return INVALID;
+  const [, year, month, day, clock, zone] = match;
+  // Date.parse rolls 2024-02-30 over into March; Ruby's Date.parse refuses it.
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth) return INVALID;
+  // A time without a zone is UTC (as Ruby reads it), never the server's local time.
+  const time = Date.parse(`${text.replace(' ', 'T')}${clock && !zone ? 'Z' : ''}`);
   return Number.isNaN(time) ? INVALID : new Date(time);
 }
 

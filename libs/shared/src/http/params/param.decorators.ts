@@ -84,14 +84,21 @@ export type ParamRuleKind = 'all_or_none_of' | 'at_least_one_of' | 'mutually_exc
 export interface ParamRule {
   kind: ParamRuleKind;
   params: string[];
+  /** The param the rule is declared right after (its place among the error messages); by default after all params. */
+  after?: string;
 }
 const RULES_KEY = Symbol('gitlab:param-rules');
 
-/** Grape's group validators (`all_or_none_of`, `at_least_one_of`, `mutually_exclusive`). */
-export function ParamGroup(kind: ParamRuleKind, ...params: string[]) {
+/**
+ * Grape's group validators (`all_or_none_of`, `at_least_one_of`, `mutually_exclusive`).
+ * A trailing `{ after: 'param' }` places the rule's message where Grape declared it.
+ */
+export function ParamGroup(kind: ParamRuleKind, ...args: (string | { after: string })[]) {
+  const params = args.filter((arg): arg is string => typeof arg === 'string');
+  const after = args.find((arg): arg is { after: string } => typeof arg !== 'string')?.after;
   return (target: Function): void => {
     const existing: ParamRule[] = Reflect.getOwnMetadata(RULES_KEY, target) ?? [];
-    Reflect.defineMetadata(RULES_KEY, [...existing, { kind, params }], target);
+    Reflect.defineMetadata(RULES_KEY, [...existing, { kind, params, ...(after !== undefined ? { after } : {}) }], target);
   };
 }
 

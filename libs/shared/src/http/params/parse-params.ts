@@ -28,13 +28,16 @@ export function parseParams<T extends object>(dto: new () => T, raw: Record<stri
   const instance = plainToInstance(dto, plain, { enableImplicitConversion: false });
   const errors = validateSync(instance, { stopAtFirstError: true, forbidUnknownValues: false });
   const order = new Map(specs.map((spec, index) => [spec.name, index]));
-  const messages = errors
-    .sort((a, b) => (order.get(a.property) ?? 0) - (order.get(b.property) ?? 0))
-    .flatMap((error) => Object.values(error.constraints ?? {}));
+  // Each message sorts by where its param (or rule) was declared; the sort is stable.
+  const ranked: { rank: number; message: string }[] = errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => ({ rank: order.get(error.property) ?? 0, message })),
+  );
   for (const rule of paramRulesOf(dto)) {
     const problem = ruleProblem(rule, present);
-    if (problem) messages.push(problem);
+    const anchor = rule.after !== undefined ? order.get(rule.after) : undefined;
+    if (problem) ranked.push({ rank: anchor !== undefined ? anchor + 0.5 : specs.length, message: problem });
   }
+  const messages = ranked.sort((a, b) => a.rank - b.rank).map((entry) => entry.message);
   if (messages.length > 0) throw new ParamsInvalidError(messages);
   Object.defineProperty(instance, '__present', { value: present, enumerable: false });
   return instance as ParsedParams<T>;

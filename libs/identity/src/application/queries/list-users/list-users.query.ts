@@ -6,15 +6,10 @@ export interface UserPage {
   rows: UserRow[];
   total: number | null;
   hasMore: boolean;
-  /** Creators of the listed users, by id, when asked for. */
-  creators: Map<number, UserRow>;
 }
 
 export class ListUsers extends Query<UserPage> {
-  constructor(
-    readonly criteria: UserListQuery,
-    readonly withCreators: boolean,
-  ) {
+  constructor(readonly criteria: UserListQuery) {
     super();
   }
 }

@@ -1,0 +1,717 @@
+import { describe, it, expect } from '@jest/globals';
+import { ConflictError, DomainError } from '@app/shared';
+import type { CreateUserCommand, DeleteUserCommand, UpdateUserCommand } from './user.commands.js';
+import { decide, evolve, initialUserState, USER_DEFAULTS, type UserState } from './user.decider.js';
+import { UserInvalidError, UserNotFoundError } from './user.errors.js';
+import {
+  USER_CREATED,
+  USER_DELETED,
+  USER_UPDATED,
+  type UserCreatedData,
+  type UserDeletedData,
+  type UserEvent,
+  type UserProfile,
+  type UserUpdatedData,
+} from './user.events.js';
+import { USERNAME_OCI_MESSAGE, USERNAME_PATH_MESSAGE, WEAK_PASSWORD_MESSAGE } from './user.rules.js';
+
+const NOW = new Date('2026-11-21T12:00:00.000Z');
+const LATER = new Date('2026-11-22T08:30:00.000Z');
+const USER_ID = 42;
+const ADMIN_ID = 1;
+const STRONG_PASSWORD = 'Zq8!vRt#Lm2pKx';
+
+// ---- given / when / then helpers -------------------------------------------------------------
+
+/** Folds a history with `evolve`, the way the stream repository does. */
+function given(...history: UserEvent[]): UserState {
+  return history.reduce(evolve, initialUserState);
+}
+
+function createCommand(profile: Partial<UserProfile> = {}, overrides: Partial<CreateUserCommand> = {}): CreateUserCommand {
+  return {
+    kind: 'create_user',
+    id: USER_ID,
+    namespaceId: 7,
+    createdById: ADMIN_ID,
+    userType: 'human',
+    profile: { username: 'jdoe', email: 'jdoe@example.com', name: 'John Doe', ...profile },
+    passwordMode: 'given',
+    password: STRONG_PASSWORD,
+    skipConfirmation: false,
+    identity: null,
+    ...overrides,
+  };
+}
+
+function updateCommand(changes: Partial<UserProfile> = {}, overrides: Partial<UpdateUserCommand> = {}): UpdateUserCommand {
+  return { kind: 'update_user', actorId: ADMIN_ID, changes, password: null, skipReconfirmation: false, identity: null, ...overrides };
+}
+
+function deleteCommand(overrides: Partial<DeleteUserCommand> = {}): DeleteUserCommand {
+  return { kind: 'delete_user', hardDelete: false, ghostUserId: 99, ...overrides };
+}
+
+/** A `user_created` event, produced by the decider itself so the fixture stays honest. */
+function userCreated(profile: Partial<UserProfile> = {}, overrides: Partial<CreateUserCommand> = {}): UserEvent {
+  const [event] = decide(createCommand(profile, overrides), initialUserState, NOW);
+  return event;
+}
+
+function createdData(events: UserEvent[]): UserCreatedData {
+  expect(events).toHaveLength(1);
+  expect(events[0].type).toBe(USER_CREATED);
+  return events[0].data as UserCreatedData;
+}
+
+function updatedData(events: UserEvent[]): UserUpdatedData {
+  expect(events).toHaveLength(1);
+  expect(events[0].type).toBe(USER_UPDATED);
+  return events[0].data as UserUpdatedData;
+}
+
+/** Runs `decide` and returns what it threw; fails the test when it did not throw. */
+function decideError(command: CreateUserCommand | UpdateUserCommand | DeleteUserCommand, state: UserState): DomainError {
+  try {
+    decide(command, state, NOW);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DomainError);
+    return error as DomainError;
+  }
+  throw new Error('expected decide to throw');
+}
+
+function validationErrors(command: CreateUserCommand | UpdateUserCommand, state: UserState = initialUserState): Record<string, string[]> {
+  const error = decideError(command, state);
+  expect(error).toBeInstanceOf(UserInvalidError);
+  expect(error.code).toBe('identity.user_invalid');
+  expect(error.kind).toBe('model_invalid');
+  return (error as UserInvalidError).errors;
+}
+
+// ---- evolve ----------------------------------------------------------------------------------
+
+describe('evolve', () => {
+  it('given no history, then the state is absent', () => {
+    expect(given()).toEqual({ status: 'absent', id: 0, userType: 'human', profile: null, identities: [] });
+  });
+
+  it('given user_created, then the state is present with the profile and without the bookkeeping fields', () => {
+    const state = given(userCreated({ bio: 'hi' }, { identity: { provider: 'github', extern_uid: 'gh-1' } }));
+
+    expect(state.status).toBe('present');
+    expect(state.id).toBe(USER_ID);
+    expect(state.userType).toBe('human');
+    expect(state.identities).toEqual([{ provider: 'github', extern_uid: 'gh-1' }]);
+    expect(state.profile).toMatchObject({ username: 'jdoe', email: 'jdoe@example.com', bio: 'hi' });
+    for (const key of ['id', 'namespace_id', 'user_type', 'created_by_id', 'created_at', 'password_reset_requested', 'identities']) {
+      expect(state.profile).not.toHaveProperty(key);
+    }
+  });
+
+  it('given user_created then user_updated, then the changes are merged into the profile and identities replaced', () => {
+    const updated: UserEvent = {
+      type: USER_UPDATED,
+      schemaVersion: 1,
+      data: {
+        id: USER_ID,
+        username: 'jdoe2',
+        changes: { username: 'jdoe2', bio: 'new bio' },
+        previous: { username: 'jdoe', bio: '' },
+        identities: [{ provider: 'ldap', extern_uid: 'uid=1' }],
+        password_changed: false,
+        password_expires_at: null,
+        updated_at: LATER.toISOString(),
+      },
+    };
+
+    const state = given(userCreated(), updated);
+
+    expect(state.profile?.username).toBe('jdoe2');
+    expect(state.profile?.bio).toBe('new bio');
+    expect(state.profile?.email).toBe('jdoe@example.com');
+    expect(state.identities).toEqual([{ provider: 'ldap', extern_uid: 'uid=1' }]);
+  });
+
+  it('given a user_updated without identities, then the identities are kept', () => {
+    const created = userCreated({}, { identity: { provider: 'github', extern_uid: 'gh-1' } });
+    const [update] = decide(updateCommand({ bio: 'x' }), given(created), LATER);
+
+    expect(given(created, update).identities).toEqual([{ provider: 'github', extern_uid: 'gh-1' }]);
+  });
+
+  it('given user_deleted, then the state is deleted', () => {
+    const created = userCreated();
+    const [deleted] = decide(deleteCommand(), given(created), LATER);
+
+    expect(given(created, deleted).status).toBe('deleted');
+  });
+});
+
+// ---- create ----------------------------------------------------------------------------------
+
+describe('decide create_user', () => {
+  it('given no user, when created with only the required attributes, then user_created carries the instance defaults', () => {
+    const data = createdData(decide(createCommand(), initialUserState, NOW));
+
+    expect(data).toEqual({
+      ...USER_DEFAULTS,
+      username: 'jdoe',
+      email: 'jdoe@example.com',
+      name: 'John Doe',
+      id: USER_ID,
+      namespace_id: 7,
+      user_type: 'human',
+      created_by_id: ADMIN_ID,
+      identities: [],
+      password_reset_requested: false,
+      created_at: NOW.toISOString(),
+    });
+    expect(data.projects_limit).toBe(100_000);
+    expect(data.can_create_group).toBe(true);
+    expect(data.private_profile).toBe(false);
+    expect(data.confirmed_at).toBeNull();
+    expect(data.unconfirmed_email).toBeNull();
+  });
+
+  it('then the event has schema version 1', () => {
+    const [event] = decide(createCommand(), initialUserState, NOW);
+    expect(event.schemaVersion).toBe(1);
+  });
+
+  it('when optional attributes are sent, then they override the defaults', () => {
+    const data = createdData(
+      decide(createCommand({ bio: 'Hello', projects_limit: 5, can_create_group: false, theme_id: 11, color_scheme_id: 6, admin: true }), initialUserState, NOW),
+    );
+
+    expect(data).toMatchObject({ bio: 'Hello', projects_limit: 5, can_create_group: false, theme_id: 11, color_scheme_id: 6, admin: true });
+  });
+
+  it('when an attribute is sent as undefined, then the default stays', () => {
+    const data = createdData(decide(createCommand({ projects_limit: undefined, theme_id: undefined }), initialUserState, NOW));
+
+    expect(data.projects_limit).toBe(100_000);
+    expect(data.theme_id).toBe(3);
+  });
+
+  it('when external, then can_create_group is false and projects_limit 0 whatever was asked', () => {
+    const data = createdData(decide(createCommand({ external: true, can_create_group: true, projects_limit: 50 }), initialUserState, NOW));
+
+    expect(data.external).toBe(true);
+    expect(data.can_create_group).toBe(false);
+    expect(data.projects_limit).toBe(0);
+  });
+
+  it('when skip_confirmation, then confirmed_at is now', () => {
+    const data = createdData(decide(createCommand({}, { skipConfirmation: true }), initialUserState, NOW));
+
+    expect(data.confirmed_at).toBe(NOW.toISOString());
+  });
+
+  it('when the command tries to set confirmed_at or unconfirmed_email itself, then they are ignored', () => {
+    const data = createdData(
+      decide(createCommand({ confirmed_at: '2000-01-01T00:00:00.000Z', unconfirmed_email: 'x@example.com' }), initialUserState, NOW),
+    );
+
+    expect(data.confirmed_at).toBeNull();
+    expect(data.unconfirmed_email).toBeNull();
+  });
+
+  it('when private_profile is null, then the default (false) is used', () => {
+    const data = createdData(decide(createCommand({ private_profile: null as unknown as boolean }), initialUserState, NOW));
+
+    expect(data.private_profile).toBe(false);
+  });
+
+  it('when private_profile is true, then it is kept', () => {
+    expect(createdData(decide(createCommand({ private_profile: true }), initialUserState, NOW)).private_profile).toBe(true);
+  });
+
+  it('when the name contains HTML tags, then each tag is replaced with "-"', () => {
+    const data = createdData(decide(createCommand({ name: 'John <b>Bold</b> Doe<script>' }), initialUserState, NOW));
+
+    expect(data.name).toBe('John -Bold- Doe-');
+  });
+
+  it('when an identity is given, then it is the only identity', () => {
+    const data = createdData(decide(createCommand({}, { identity: { provider: 'github', extern_uid: '123' } }), initialUserState, NOW));
+
+    expect(data.identities).toEqual([{ provider: 'github', extern_uid: '123' }]);
+  });
+
+  it.each([
+    ['reset', true],
+    ['random', false],
+    ['given', false],
+  ] as const)('when the password mode is %s, then password_reset_requested is %s', (mode, expected) => {
+    const data = createdData(decide(createCommand({}, { passwordMode: mode, password: mode === 'given' ? STRONG_PASSWORD : null }), initialUserState, NOW));
+
+    expect(data.password_reset_requested).toBe(expected);
+  });
+
+  it('then no event ever carries the plain password', () => {
+    const events = decide(createCommand(), initialUserState, NOW);
+
+    expect(JSON.stringify(events)).not.toContain(STRONG_PASSWORD);
+    expect(events[0].data).not.toHaveProperty('password');
+  });
+
+  it('given a ghost user type, then it is carried', () => {
+    expect(createdData(decide(createCommand({}, { userType: 'ghost', createdById: null }), initialUserState, NOW))).toMatchObject({
+      user_type: 'ghost',
+      created_by_id: null,
+    });
+  });
+
+  it('given the user already exists, when created again, then a ConflictError is thrown', () => {
+    const error = decideError(createCommand(), given(userCreated()));
+
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.code).toBe('identity.user_exists');
+  });
+
+  describe('password rules', () => {
+    it('when the mode is "given" and no password is sent, then password can\'t be blank', () => {
+      expect(validationErrors(createCommand({}, { password: null }))).toEqual({ password: ["can't be blank"] });
+    });
+
+    it('when the mode is "given" and the password is an empty string, then password can\'t be blank', () => {
+      expect(validationErrors(createCommand({}, { password: '' }))).toEqual({ password: ["can't be blank"] });
+    });
+
+    it('when an update sends an empty password, then password can\'t be blank', () => {
+      expect(validationErrors(updateCommand({}, { password: '' }), given(userCreated()))).toEqual({ password: ["can't be blank"] });
+    });
+
+    it.each(['reset', 'random'] as const)('when the mode is "%s" and no password is sent, then the user is created', (mode) => {
+      expect(decide(createCommand({}, { passwordMode: mode, password: null }), initialUserState, NOW)).toHaveLength(1);
+    });
+
+    it.each(['reset', 'random'] as const)('when the mode is "%s", then a bad password is not checked (the random one wins)', (mode) => {
+      expect(decide(createCommand({}, { passwordMode: mode, password: 'short' }), initialUserState, NOW)).toHaveLength(1);
+    });
+
+    it('when the password has 7 characters, then it is too short', () => {
+      expect(validationErrors(createCommand({}, { password: 'Zq8!vRt' }))).toEqual({ password: ['is too short (minimum is 8 characters)'] });
+    });
+
+    it('when the password has exactly 8 characters, then it is accepted', () => {
+      expect(decide(createCommand({}, { password: 'Zq8!vRtK' }), initialUserState, NOW)).toHaveLength(1);
+    });
+
+    it('when the password has 129 characters, then it is too long', () => {
+      expect(validationErrors(createCommand({}, { password: 'Zq8!'.repeat(32) + 'x' }))).toEqual({
+        password: ['is too long (maximum is 128 characters)'],
+      });
+    });
+
+    it('when the password has exactly 128 characters, then it is accepted', () => {
+      expect(decide(createCommand({}, { password: 'Zq8!'.repeat(32) }), initialUserState, NOW)).toHaveLength(1);
+    });
+
+    it.each(['password', 'PASSWORD', '12345678', 'qwerty123'])('when the password is the common "%s", then it is weak', (password) => {
+      expect(validationErrors(createCommand({}, { password }))).toEqual({ password: [WEAK_PASSWORD_MESSAGE] });
+    });
+
+    it.each(['MyGitLabPass9', 'devops-rules-42'])('when the password contains a forbidden word ("%s"), then it is weak', (password) => {
+      expect(validationErrors(createCommand({}, { password }))).toEqual({ password: [WEAK_PASSWORD_MESSAGE] });
+    });
+
+    it('when the password contains the username, then it is weak', () => {
+      expect(validationErrors(createCommand({ username: 'marvin' }, { password: 'xx-Marvin-77!' }))).toEqual({ password: [WEAK_PASSWORD_MESSAGE] });
+    });
+
+    it('when the password contains a part of the name, then it is weak', () => {
+      expect(validationErrors(createCommand({ name: 'Ada Lovelace' }, { password: 'lovelace#2026' }))).toEqual({ password: [WEAK_PASSWORD_MESSAGE] });
+    });
+
+    it('when the password contains the local part of the email, then it is weak', () => {
+      expect(validationErrors(createCommand({ email: 'zaphod@example.com' }, { password: '!!zaphod!!99' }))).toEqual({ password: [WEAK_PASSWORD_MESSAGE] });
+    });
+
+    it('when the password is invalid together with other attributes, then all errors are reported together', () => {
+      expect(validationErrors(createCommand({ bio: 'b'.repeat(256) }, { password: 'short' }))).toEqual({
+        bio: ['is too long (maximum is 255 characters)'],
+        password: ['is too short (minimum is 8 characters)'],
+      });
+    });
+  });
+
+  describe('username rules', () => {
+    it('when the username is "test!", then both the path and the OCI messages are given', () => {
+      expect(validationErrors(createCommand({ username: 'test!' }))).toEqual({ username: [USERNAME_PATH_MESSAGE, USERNAME_OCI_MESSAGE] });
+    });
+
+    it('then the messages are GitLab\'s exact wording', () => {
+      expect(USERNAME_PATH_MESSAGE).toBe("can contain only letters, digits, '_', '-' and '.'. Cannot start with '-' or end in '.', '.git' or '.atom'.");
+      expect(USERNAME_OCI_MESSAGE).toBe(
+        "can only include non-accented letters, digits, '_', '-' and '.'. It must not start with '-', '_', or '.', nor end with '-', '_', '.', '.git', or '.atom'.",
+      );
+    });
+
+    it('when the username is the reserved "admin", then it is a reserved name', () => {
+      expect(validationErrors(createCommand({ username: 'admin' }))).toEqual({ username: ['admin is a reserved name'] });
+    });
+
+    it('when the username is a reserved name in another case, then the message quotes it as sent', () => {
+      expect(validationErrors(createCommand({ username: 'Explore' }))).toEqual({ username: ['Explore is a reserved name'] });
+    });
+
+    it('when the username ends in ".git", then both format messages are given', () => {
+      expect(validationErrors(createCommand({ username: 'project.git' }))).toEqual({ username: [USERNAME_PATH_MESSAGE, USERNAME_OCI_MESSAGE] });
+    });
+
+    it('when the username ends in ".atom", then both format messages are given, plus the reserved-extension one', () => {
+      expect(validationErrors(createCommand({ username: 'feed.atom' })).username).toEqual([
+        USERNAME_PATH_MESSAGE,
+        USERNAME_OCI_MESSAGE,
+        'ending with a reserved file extension is not allowed.',
+      ]);
+    });
+
+    it('when the username ends in the reserved extension ".json", then it is refused', () => {
+      expect(validationErrors(createCommand({ username: 'data.json' }))).toEqual({ username: ['ending with a reserved file extension is not allowed.'] });
+    });
+
+    it('when the username starts with "_", then only the OCI rule fails', () => {
+      expect(validationErrors(createCommand({ username: '_jdoe' }))).toEqual({ username: [USERNAME_OCI_MESSAGE] });
+    });
+
+    it('when the username has one character, then it is too short', () => {
+      expect(validationErrors(createCommand({ username: 'a' }))).toEqual({ username: ['is too short (minimum is 2 characters)'] });
+    });
+
+    it('when the username has 2 or 255 characters, then it is accepted', () => {
+      expect(decide(createCommand({ username: 'ab' }), initialUserState, NOW)).toHaveLength(1);
+      expect(decide(createCommand({ username: 'a'.repeat(255) }), initialUserState, NOW)).toHaveLength(1);
+    });
+
+    it('when the username has 256 characters, then it is too long', () => {
+      expect(validationErrors(createCommand({ username: 'a'.repeat(256) }))).toEqual({ username: ['is too long (maximum is 255 characters)'] });
+    });
+
+    it('when the username is empty, then it can\'t be blank (and nothing else)', () => {
+      expect(validationErrors(createCommand({ username: '' })).username).toEqual(["can't be blank"]);
+    });
+
+    it.each(['john.doe', 'john_doe', 'john-doe', 'JohnDoe99'])('when the username is "%s", then it is accepted', (username) => {
+      expect(createdData(decide(createCommand({ username }, { password: STRONG_PASSWORD }), initialUserState, NOW)).username).toBe(username);
+    });
+  });
+
+  describe('other attribute rules', () => {
+    it.each([
+      ['theme_id', 50, '50 is not a valid theme'],
+      ['theme_id', 0, '0 is not a valid theme'],
+      ['color_scheme_id', 50, '50 is not a valid color scheme'],
+      ['color_scheme_id', 7, '7 is not a valid color scheme'],
+    ] as const)('when %s is %s, then "%s"', (attr, value, message) => {
+      expect(validationErrors(createCommand({ [attr]: value }))).toEqual({ [attr]: [message] });
+    });
+
+    it.each([
+      ['theme_id', 1],
+      ['theme_id', 11],
+      ['color_scheme_id', 1],
+      ['color_scheme_id', 6],
+    ] as const)('when %s is %s (a bound), then it is accepted', (attr, value) => {
+      expect(createdData(decide(createCommand({ [attr]: value }), initialUserState, NOW))[attr]).toBe(value);
+    });
+
+    it.each(['1234567890123456', '123456789012345678901', 'jdoe#1234', '1234567890123456x'])('when discord is "%s", then it must be a user ID', (discord) => {
+      expect(validationErrors(createCommand({ discord }))).toEqual({ discord: ['must contain only a discord user ID.'] });
+    });
+
+    it.each(['12345678901234567', '12345678901234567890'])('when discord is the %s-digit id, then it is accepted', (discord) => {
+      expect(createdData(decide(createCommand({ discord }), initialUserState, NOW)).discord).toBe(discord);
+    });
+
+    it('when discord is empty, then it is accepted', () => {
+      expect(decide(createCommand({ discord: '' }), initialUserState, NOW)).toHaveLength(1);
+    });
+
+    it.each([
+      ['bio', 255],
+      ['job_title', 200],
+      ['pronouns', 50],
+      ['linkedin', 500],
+      ['twitter', 500],
+      ['skype', 500],
+      ['location', 500],
+      ['organization', 500],
+      ['website_url', 500],
+      ['name', 255],
+      ['note', 10_000],
+    ] as const)('when %s is one character over %s, then it is too long; at the limit it is fine', (attr, max) => {
+      expect(validationErrors(createCommand({ [attr]: 'x'.repeat(max + 1) }))).toEqual({ [attr]: [`is too long (maximum is ${max} characters)`] });
+      expect(decide(createCommand({ [attr]: 'x'.repeat(max) }), initialUserState, NOW)).toHaveLength(1);
+    });
+
+    it('when projects_limit is negative, then it must be greater than or equal to 0', () => {
+      expect(validationErrors(createCommand({ projects_limit: -1 }))).toEqual({ projects_limit: ['must be greater than or equal to 0'] });
+    });
+
+    it('when projects_limit is above the 32-bit maximum, then it must be less than or equal to 2147483647', () => {
+      expect(validationErrors(createCommand({ projects_limit: 2_147_483_648 }))).toEqual({
+        projects_limit: ['must be less than or equal to 2147483647'],
+      });
+    });
+
+    it('when projects_limit is 0, then it is accepted', () => {
+      expect(createdData(decide(createCommand({ projects_limit: 0 }), initialUserState, NOW)).projects_limit).toBe(0);
+    });
+
+    it('when the user is external and projects_limit negative, then the forced 0 wins and there is no error', () => {
+      expect(createdData(decide(createCommand({ external: true, projects_limit: -5 }), initialUserState, NOW)).projects_limit).toBe(0);
+    });
+
+    it.each(['not-an-email', 'two@@example.com', 'with space@example.com'])('when the email is "%s", then it is invalid', (email) => {
+      expect(validationErrors(createCommand({ email }))).toEqual({ email: ['is invalid'] });
+    });
+
+    it('when the email is blank, then it can\'t be blank', () => {
+      expect(validationErrors(createCommand({ email: '  ' }))).toEqual({ email: ["can't be blank"] });
+    });
+
+    it('when the name is blank, then it can\'t be blank', () => {
+      expect(validationErrors(createCommand({ name: '   ' }))).toEqual({ name: ["can't be blank"] });
+    });
+
+    it('when public_email or commit_email are malformed, then they are invalid; "_private" is a valid commit email', () => {
+      expect(validationErrors(createCommand({ public_email: 'nope', commit_email: 'nope' }))).toEqual({
+        public_email: ['is invalid'],
+        commit_email: ['is invalid'],
+      });
+      expect(createdData(decide(createCommand({ commit_email: '_private' }), initialUserState, NOW)).commit_email).toBe('_private');
+    });
+
+    it('when several attributes are invalid, then every attribute gets its messages in one error', () => {
+      const error = decideError(createCommand({ username: 'admin', theme_id: 50, bio: 'b'.repeat(256) }, { password: 'password' }), initialUserState);
+
+      expect((error as UserInvalidError).errors).toEqual({
+        username: ['admin is a reserved name'],
+        bio: ['is too long (maximum is 255 characters)'],
+        theme_id: ['50 is not a valid theme'],
+        password: [WEAK_PASSWORD_MESSAGE],
+      });
+      expect(error.message).toContain('username admin is a reserved name');
+    });
+  });
+});
+
+// ---- update ----------------------------------------------------------------------------------
+
+describe('decide update_user', () => {
+  const existing = () => given(userCreated({ bio: 'old bio', theme_id: 3 }, { skipConfirmation: true }));
+
+  it('given a user, when one attribute changes, then user_updated carries only it with its previous value', () => {
+    const data = updatedData(decide(updateCommand({ bio: 'new bio', theme_id: 3 }), existing(), LATER));
+
+    expect(data).toEqual({
+      id: USER_ID,
+      username: 'jdoe',
+      changes: { bio: 'new bio' },
+      previous: { bio: 'old bio' },
+      password_changed: false,
+      password_expires_at: null,
+      updated_at: LATER.toISOString(),
+    });
+    expect(data).not.toHaveProperty('identities');
+  });
+
+  it('when the username changes, then the event names the new username', () => {
+    const data = updatedData(decide(updateCommand({ username: 'jane' }), existing(), LATER));
+
+    expect(data.username).toBe('jane');
+    expect(data.changes).toEqual({ username: 'jane' });
+    expect(data.previous).toEqual({ username: 'jdoe' });
+  });
+
+  it('when nothing changes, then no event is emitted', () => {
+    expect(decide(updateCommand({ bio: 'old bio', theme_id: 3, username: 'jdoe' }), existing(), LATER)).toEqual([]);
+  });
+
+  it('when the command is empty, then no event is emitted', () => {
+    expect(decide(updateCommand(), existing(), LATER)).toEqual([]);
+  });
+
+  it('when the name gets HTML tags, then they are replaced', () => {
+    expect(updatedData(decide(updateCommand({ name: '<i>Jane</i>' }), existing(), LATER)).changes).toEqual({ name: '-Jane-' });
+  });
+
+  it('when the email changes, then the new address waits in unconfirmed_email and email stays', () => {
+    const data = updatedData(decide(updateCommand({ email: 'new@example.com' }), existing(), LATER));
+
+    expect(data.changes).toEqual({ unconfirmed_email: 'new@example.com' });
+    expect(data.previous).toEqual({ unconfirmed_email: null });
+  });
+
+  it('when the email changes with skip_reconfirmation, then email changes at once', () => {
+    const data = updatedData(decide(updateCommand({ email: 'new@example.com' }, { skipReconfirmation: true }), existing(), LATER));
+
+    expect(data.changes).toEqual({ email: 'new@example.com' });
+    expect(data.previous).toEqual({ email: 'jdoe@example.com' });
+  });
+
+  it('given a pending unconfirmed email, when the email is confirmed with skip_reconfirmation, then the pending address is cleared', () => {
+    const created = userCreated();
+    const [pending] = decide(updateCommand({ email: 'new@example.com' }), given(created), LATER);
+
+    const data = updatedData(decide(updateCommand({ email: 'new@example.com' }, { skipReconfirmation: true }), given(created, pending), LATER));
+
+    expect(data.changes).toEqual({ email: 'new@example.com', unconfirmed_email: null });
+  });
+
+  it('when the same email is sent in another case, then it is stored as sent without reconfirmation', () => {
+    const data = updatedData(decide(updateCommand({ email: 'JDoe@Example.com' }), existing(), LATER));
+
+    expect(data.changes).toEqual({ email: 'JDoe@Example.com' });
+  });
+
+  it('when the new email is malformed and skip_reconfirmation, then email is invalid', () => {
+    expect(validationErrors(updateCommand({ email: 'not-an-email' }, { skipReconfirmation: true }), existing())).toEqual({ email: ['is invalid'] });
+  });
+
+  it('when the new email is malformed and would wait for reconfirmation, then email is invalid all the same', () => {
+    // Devise validates the new address before it postpones it to unconfirmed_email.
+    expect(validationErrors(updateCommand({ email: 'not-an-email' }), existing())).toEqual({ email: ['is invalid'] });
+  });
+
+  it('when the new email is blank, then email can\'t be blank (it does not become a blank unconfirmed_email)', () => {
+    expect(validationErrors(updateCommand({ email: '' }), existing())).toEqual({ email: ["can't be blank"] });
+  });
+
+  it('when the password changes by an admin for another user, then password_changed and password_expires_at=now', () => {
+    const data = updatedData(decide(updateCommand({}, { actorId: ADMIN_ID, password: STRONG_PASSWORD }), existing(), LATER));
+
+    expect(data.changes).toEqual({});
+    expect(data.password_changed).toBe(true);
+    expect(data.password_expires_at).toBe(LATER.toISOString());
+    expect(JSON.stringify(data)).not.toContain(STRONG_PASSWORD);
+  });
+
+  it('when users change their own password, then password_changed but no expiry', () => {
+    const data = updatedData(decide(updateCommand({}, { actorId: USER_ID, password: STRONG_PASSWORD }), existing(), LATER));
+
+    expect(data.password_changed).toBe(true);
+    expect(data.password_expires_at).toBeNull();
+  });
+
+  it('when the new password is weak, then it is refused with the password error', () => {
+    expect(validationErrors(updateCommand({}, { password: 'password' }), existing())).toEqual({ password: [WEAK_PASSWORD_MESSAGE] });
+  });
+
+  it('when the new password contains the new username, then it is weak (checked against the updated profile)', () => {
+    expect(validationErrors(updateCommand({ username: 'trillian' }, { password: 'TRILLIAN-42!' }), existing())).toEqual({
+      password: [WEAK_PASSWORD_MESSAGE],
+    });
+  });
+
+  it('when an identity for a new provider is given, then it is added and the list is sorted by provider', () => {
+    const state = given(userCreated({}, { identity: { provider: 'ldapmain', extern_uid: 'uid=jdoe' } }));
+
+    const data = updatedData(decide(updateCommand({}, { identity: { provider: 'github', extern_uid: '77' } }), state, LATER));
+
+    expect(data.identities).toEqual([
+      { provider: 'github', extern_uid: '77' },
+      { provider: 'ldapmain', extern_uid: 'uid=jdoe' },
+    ]);
+    expect(data.changes).toEqual({});
+  });
+
+  it('when an identity for an existing provider is given, then its extern_uid is replaced', () => {
+    const state = given(userCreated({}, { identity: { provider: 'github', extern_uid: '1' } }));
+
+    const data = updatedData(decide(updateCommand({}, { identity: { provider: 'github', extern_uid: '2' } }), state, LATER));
+
+    expect(data.identities).toEqual([{ provider: 'github', extern_uid: '2' }]);
+  });
+
+  it('when the same identity is given again, then no event is emitted', () => {
+    const state = given(userCreated({}, { identity: { provider: 'github', extern_uid: '1' } }));
+
+    expect(decide(updateCommand({}, { identity: { provider: 'github', extern_uid: '1' } }), state, LATER)).toEqual([]);
+  });
+
+  it('given a private profile, when private_profile is set to null, then it goes back to the default (false)', () => {
+    const state = given(userCreated({ private_profile: true }));
+
+    const data = updatedData(decide(updateCommand({ private_profile: null as unknown as boolean }), state, LATER));
+
+    expect(data.changes).toEqual({ private_profile: false });
+    expect(data.previous).toEqual({ private_profile: true });
+  });
+
+  it('when the user becomes external, then can_create_group and projects_limit are forced too', () => {
+    const data = updatedData(decide(updateCommand({ external: true }), existing(), LATER));
+
+    expect(data.changes).toEqual({ external: true, can_create_group: false, projects_limit: 0 });
+    expect(data.previous).toEqual({ external: false, can_create_group: true, projects_limit: 100_000 });
+  });
+
+  it('when an attribute becomes invalid, then UserInvalidError and no event', () => {
+    expect(validationErrors(updateCommand({ theme_id: 50, discord: 'abc' }), existing())).toEqual({
+      discord: ['must contain only a discord user ID.'],
+      theme_id: ['50 is not a valid theme'],
+    });
+  });
+
+  it('given no user, when updated, then UserNotFoundError', () => {
+    const error = decideError(updateCommand({ bio: 'x' }), given());
+
+    expect(error).toBeInstanceOf(UserNotFoundError);
+    expect(error.code).toBe('identity.user_not_found');
+    expect(error.message).toBe('404 User Not Found');
+  });
+
+  it('given a deleted user, when updated, then UserNotFoundError', () => {
+    const created = userCreated();
+    const [deleted] = decide(deleteCommand(), given(created), LATER);
+
+    expect(decideError(updateCommand({ bio: 'x' }), given(created, deleted))).toBeInstanceOf(UserNotFoundError);
+  });
+
+  it('when the update is folded back, then the state has the new values', () => {
+    const created = userCreated();
+    const events = decide(updateCommand({ bio: 'folded', username: 'folded' }), given(created), LATER);
+
+    expect(given(created, ...events).profile).toMatchObject({ bio: 'folded', username: 'folded' });
+  });
+});
+
+// ---- delete ----------------------------------------------------------------------------------
+
+describe('decide delete_user', () => {
+  it('given a user, when soft-deleted, then user_deleted keeps the ghost user id', () => {
+    const [event] = decide(deleteCommand({ hardDelete: false, ghostUserId: 99 }), given(userCreated()), LATER);
+
+    expect(event.type).toBe(USER_DELETED);
+    expect(event.data as UserDeletedData).toEqual({ id: USER_ID, username: 'jdoe', hard_delete: false, ghost_user_id: 99, deleted_at: LATER.toISOString() });
+  });
+
+  it('given a user, when hard-deleted, then there is no ghost user', () => {
+    const [event] = decide(deleteCommand({ hardDelete: true, ghostUserId: 99 }), given(userCreated()), LATER);
+
+    expect(event.data as UserDeletedData).toMatchObject({ hard_delete: true, ghost_user_id: null });
+  });
+
+  it('given no user, when deleted, then UserNotFoundError', () => {
+    expect(decideError(deleteCommand(), given())).toBeInstanceOf(UserNotFoundError);
+  });
+
+  it('given an already deleted user, when deleted again, then UserNotFoundError', () => {
+    const created = userCreated();
+    const [deleted] = decide(deleteCommand(), given(created), LATER);
+
+    expect(decideError(deleteCommand(), given(created, deleted))).toBeInstanceOf(UserNotFoundError);
+  });
+
+  it('given a renamed user, when deleted, then the event names the current username', () => {
+    const created = userCreated();
+    const [renamed] = decide(updateCommand({ username: 'renamed' }), given(created), LATER);
+
+    const [event] = decide(deleteCommand(), given(created, renamed), LATER);
+
+    expect((event.data as UserDeletedData).username).toBe('renamed');
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, it, expect } from '@jest/globals';
+import { redactQuery } from './logger-options.js';
+
+describe('redactQuery', () => {
+  it.each([
+    ['/api/v4/user?private_token=glpat-abc123', '/api/v4/user?private_token=[REDACTED]'],
+    ['/api/v4/users?per_page=5&private_token=glpat-abc&page=2', '/api/v4/users?per_page=5&private_token=[REDACTED]&page=2'],
+    ['/api/v4/users/1?password=S3cret!pass&name=x', '/api/v4/users/1?password=[REDACTED]&name=x'],
+    ['/oauth?token=t0k3n', '/oauth?token=[REDACTED]'],
+    ['/api/v4/user?access_token=oauth-xyz', '/api/v4/user?access_token=[REDACTED]'],
+    ['/api/v4/user?PRIVATE_TOKEN=glpat-upper', '/api/v4/user?PRIVATE_TOKEN=[REDACTED]'],
+    ['/x?private_token=a&password=b&token=c', '/x?private_token=[REDACTED]&password=[REDACTED]&token=[REDACTED]'],
+    ['/x?private_token=', '/x?private_token=[REDACTED]'],
+  ])('given %s, then %s', (url, logged) => {
+    expect(redactQuery(url)).toBe(logged);
+  });
+
+  it('given a secret value, then it does not survive anywhere in the logged URL', () => {
+    expect(redactQuery('/api/v4/users?private_token=glpat-verysecret&search=jo')).not.toContain('verysecret');
+  });
+
+  it.each([
+    '/api/v4/users?search=token&order_by=id',
+    '/api/v4/users?my_token=keep&reset_password=true',
+    '/api/v4/users/password/token',
+    '/api/v4/users',
+  ])('given %s (no secret parameter), then it is unchanged', (url) => {
+    expect(redactQuery(url)).toBe(url);
+  });
+
+  it('given no URL, then undefined', () => {
+    expect(redactQuery(undefined)).toBeUndefined();
+  });
+});
