@@ -94,7 +94,7 @@ async function q(text, params) {
 }
 
 async function schemaReady() {
-  const [row] = await q("SELECT to_regclass('public.users') IS NOT NULL AND to_regclass('public.audit_events') IS NOT NULL AS ready");
+  const [row] = await q("SELECT to_regclass('public.users') IS NOT NULL AND to_regclass('public.audit_events') IS NOT NULL AND to_regclass('public.token_owners') IS NOT NULL AS ready");
   return row.ready;
 }
 
@@ -326,6 +326,11 @@ async function writeBatch(client, batch, passwordHash) {
     );
     const cols = userColumns.join(', ');
     await timed(client, 'users', `INSERT INTO users (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::users, $1::jsonb)`, [JSON.stringify(batch.users)]);
+    // The credentials context's copy of token owners (TokenOwnersProjection inserts these columns for user_created).
+    await timed(client, 'token_owners',
+      'INSERT INTO token_owners (user_id, username, admin, state, user_type) SELECT id, username, admin, state, user_type FROM users WHERE id = ANY($1::bigint[])',
+      [batch.ids],
+    );
     await timed(client, 'user_password_hashes', 'INSERT INTO user_password_hashes (user_id, password_hash) SELECT unnest($1::bigint[]), $2', [batch.ids, passwordHash]);
     // created_at is the event's occurred_at, as the audit worker writes it.
     await timed(client, 'audit_events',

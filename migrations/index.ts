@@ -3,6 +3,7 @@ import { IdentityUsers1732200000100 } from './1732200000100-identity-users.js';
 import { CredentialsTokens1732200000200 } from './1732200000200-credentials-tokens.js';
 import { ActivityAuditEvents1732200000300 } from './1732200000300-activity-audit-events.js';
 import { CredentialsTokenOwners1732200000400 } from './1732200000400-credentials-token-owners.js';
+import { AuthChangeNotifications1732200000500 } from './1732200000500-auth-change-notifications.js';
 
 /** Every migration, in the order it applies. */
-export const MIGRATIONS = [EventStore1732200000000, IdentityUsers1732200000100, CredentialsTokens1732200000200, ActivityAuditEvents1732200000300, CredentialsTokenOwners1732200000400];
+export const MIGRATIONS = [EventStore1732200000000, IdentityUsers1732200000100, CredentialsTokens1732200000200, ActivityAuditEvents1732200000300, CredentialsTokenOwners1732200000400, AuthChangeNotifications1732200000500];

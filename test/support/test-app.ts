@@ -38,6 +38,9 @@ export async function startTestApp(label: string, overrides: Partial<AppConfig> 
     queuePrefix: `test-${database.name}`,
     relayPollIntervalMs: 100,
     logLevel: 'silent',
+    // Suites change tokens by SQL and check the next request at once; the cache (invalidated
+    // asynchronously) has its own suite, test/e2e/auth/auth-cache.test.ts.
+    authCacheTtlMs: 0,
     ...overrides,
   };
   const api = await createApiApp(config, { logger: false });

@@ -7,7 +7,7 @@ import { CredentialsModule } from '@app/credentials';
 import { EventStoreModule } from '@app/eventstore';
 import { IdentityModule } from '@app/identity';
 import { ModerationModule } from '@app/moderation';
-import { APP_CONFIG, AuthCache, CallerDirectory, CoreModule, GitlabAuthGuard, GitlabExceptionFilter, HealthController, loggerOptions, type AppConfig } from '@app/shared';
+import { APP_CONFIG, AuthCache, AuthCacheInvalidator, CallerDirectory, CoreModule, GitlabAuthGuard, GitlabExceptionFilter, HealthController, loggerOptions, type AppConfig } from '@app/shared';
 import { SocialModule } from '@app/social';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { bodyParsers } from './body-parsers.js';
@@ -42,6 +42,7 @@ export class ApiModule implements NestModule {
       controllers: [HealthController, MetricsController],
       providers: [
         AuthCache,
+        AuthCacheInvalidator,
         RootBootstrap,
         { provide: CallerDirectory, useClass: CallerDirectoryAdapter },
         { provide: APP_GUARD, useClass: GitlabAuthGuard },

@@ -28,3 +28,4 @@ export * from './health/health.controller.js';
 export * from './core.module.js';
 export * from './auth/require-caller.js';
 export * from './lifecycle/shutdown-deadline.js';
+export * from './auth/auth-cache-invalidator.js';

@@ -34,16 +34,14 @@ export interface UserRow extends Omit<UserProfile, 'confirmed_at'> {
   created_by: UserBasicRow | null;
 }
 
-/** bigint columns come back from pg as strings; ids fit in a JS number. */
+/** bigint columns come back from pg as strings (ids fit in a JS number); converted in place, rows are fresh objects. */
 export function normalizeUserRow(row: Record<string, unknown>): UserRow {
-  return {
-    ...(row as unknown as UserRow),
-    id: Number(row.id),
-    namespace_id: Number(row.namespace_id),
-    created_by_id: row.created_by_id === null ? null : Number(row.created_by_id),
-    identities: (row.identities as Identity[] | null) ?? [],
-    created_by: (row.created_by as UserBasicRow | null) ?? null,
-  };
+  row.id = Number(row.id);
+  row.namespace_id = Number(row.namespace_id);
+  row.created_by_id = row.created_by_id === null ? null : Number(row.created_by_id);
+  row.identities ??= [];
+  row.created_by ??= null;
+  return row as unknown as UserRow;
 }
 
 export const USER_SELECT = `

@@ -4,34 +4,65 @@ import type { CallerUser } from './caller.js';
 import type { TokenRecord } from './caller-directory.port.js';
 import { tokenDigest } from './token-digest.js';
 
-type Entry = { value: { token: TokenRecord; user: CallerUser }; expiresAt: number };
+type Resolved = { token: TokenRecord; user: CallerUser };
+type Entry = { value: Resolved; expiresAt: number };
 
 /**
- * Optional short-lived cache of token lookups (AUTH_CACHE_TTL_MS, off by default).
- * With it on, a revoked token or blocked account may keep working for up to the TTL
- * on instances that did not make the change; failures are never cached.
+ * Caches token lookups in this process (AUTH_CACHE_TTL_MS) so an authenticated request
+ * costs no extra round trip. It is safe only while AuthCacheInvalidator listens for
+ * `auth_changed` (sent by a trigger when a token or its owner changes): until then, and
+ * whenever that connection drops, every lookup goes to the database. Failures are never
+ * cached; the TTL only bounds how long an entry can outlive a lost notification.
  */
 @Injectable()
 export class AuthCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly byUser = new Map<number, Set<string>>();
   private readonly maxEntries = 10_000;
+  private listening = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  async remember(rawToken: string, load: () => Promise<Entry['value']>): Promise<Entry['value']> {
-    const ttl = this.config.authCacheTtlMs;
-    if (ttl <= 0) return load();
+  get enabled(): boolean {
+    return this.listening && this.config.authCacheTtlMs > 0;
+  }
+
+  async remember(rawToken: string, load: () => Promise<Resolved>): Promise<Resolved> {
+    if (!this.enabled) return load();
     const key = tokenDigest(rawToken);
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > now) return hit.value;
+    // Entries evicted while this lookup runs must not be resurrected by it.
+    const generation = this.generation;
     const value = await load();
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { value, expiresAt: now + ttl });
+    if (!this.enabled || generation !== this.generation) return value;
+    if (this.entries.size >= this.maxEntries) this.clear();
+    this.entries.set(key, { value, expiresAt: now + this.config.authCacheTtlMs });
+    const keys = this.byUser.get(value.token.userId) ?? new Set<string>();
+    keys.add(key);
+    this.byUser.set(value.token.userId, keys);
     return value;
   }
 
+  private generation = 0;
+
+  /** A token or account of this user changed somewhere. */
+  evictUser(userId: number): void {
+    this.generation += 1;
+    for (const key of this.byUser.get(userId) ?? []) this.entries.delete(key);
+    this.byUser.delete(userId);
+  }
+
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
+    this.byUser.clear();
+  }
+
+  /** Called by the invalidator: caching is allowed only while notifications can arrive. */
+  setListening(listening: boolean): void {
+    this.clear();
+    this.listening = listening;
   }
 }

@@ -7,7 +7,7 @@ export interface AppConfig {
   logLevel: string;
   /** BullMQ key prefix; tests give each run its own so queues never cross. */
   queuePrefix: string;
-  /** How long an authenticated token stays cached in this process. 0 disables the cache. */
+  /** How long an authenticated token may stay cached in this process (invalidated on change). 0 disables the cache. */
   authCacheTtlMs: number;
   /** Maximum request body size accepted on writes (bytes). */
   bodyLimitBytes: number;
@@ -35,7 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rootPersonalAccessToken: env.ROOT_PERSONAL_ACCESS_TOKEN || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     queuePrefix: env.QUEUE_PREFIX || 'gitlab-users',
-    authCacheTtlMs: intFromEnv(env, 'AUTH_CACHE_TTL_MS', 0),
+    authCacheTtlMs: intFromEnv(env, 'AUTH_CACHE_TTL_MS', 30_000),
     bodyLimitBytes: intFromEnv(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024),
     relayPollIntervalMs: intFromEnv(env, 'RELAY_POLL_INTERVAL_MS', 500),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),

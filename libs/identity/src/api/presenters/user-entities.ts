@@ -50,88 +50,104 @@ export function commitEmail(row: UserRow, ctx: PresenterContext): string {
   return row.commit_email ?? row.email;
 }
 
-export function userBasic(row: UserBasicRow, ctx: PresenterContext): Json {
-  return {
-    id: row.id,
-    username: row.username,
-    name: row.name,
-    state: row.state,
-    locked: row.locked,
-    avatar_url: avatarUrl(row, ctx),
-    web_url: `${ctx.externalUrl}/${row.username}`,
-  };
+/*
+ * Each tier adds its keys to one object in GitLab's order (no spreading tier into tier:
+ * these run on every request and the copies showed up in CPU profiles).
+ */
+function addBasic(out: Json, row: UserBasicRow, ctx: PresenterContext): Json {
+  out.id = row.id;
+  out.username = row.username;
+  out.name = row.name;
+  out.state = row.state;
+  out.locked = row.locked;
+  out.avatar_url = avatarUrl(row, ctx);
+  out.web_url = `${ctx.externalUrl}/${row.username}`;
+  return out;
 }
 
-/** Entity `User`: what any signed-in caller sees of someone. */
-export function userEntity(row: UserRow, viewer: Viewer | null, ctx: PresenterContext, isFollowed = false): Json {
+function addUser(out: Json, row: UserRow, viewer: Viewer | null, ctx: PresenterContext, isFollowed: boolean): Json {
   const readable = canReadProfile(row, viewer);
   const self = viewer?.id === row.id;
   // Follow counts need both sides to allow following; our rule shows them on your own record too.
   const showFollows = readable && row.enabled_following;
-  return {
-    ...userBasic(row, ctx),
-    ...(readable ? { created_at: iso(row.created_at) } : {}),
-    bio: row.bio,
-    location: row.location,
-    public_email: row.public_email,
-    skype: row.skype,
-    linkedin: row.linkedin,
-    twitter: row.twitter,
-    discord: row.discord,
-    website_url: row.website_url,
-    organization: row.organization,
-    job_title: row.job_title,
-    pronouns: row.pronouns,
-    bot: row.user_type !== 'human' && row.user_type !== 'ghost',
-    work_information: workInformation(row),
-    ...(showFollows ? { followers: row.followers_count, following: row.following_count } : {}),
-    ...(showFollows && viewer && !self ? { is_followed: isFollowed } : {}),
-    local_time: localTime(row.timezone, ctx.now),
-  };
+  if (readable) out.created_at = iso(row.created_at);
+  out.bio = row.bio;
+  out.location = row.location;
+  out.public_email = row.public_email;
+  out.skype = row.skype;
+  out.linkedin = row.linkedin;
+  out.twitter = row.twitter;
+  out.discord = row.discord;
+  out.website_url = row.website_url;
+  out.organization = row.organization;
+  out.job_title = row.job_title;
+  out.pronouns = row.pronouns;
+  out.bot = row.user_type !== 'human' && row.user_type !== 'ghost';
+  out.work_information = workInformation(row);
+  if (showFollows) {
+    out.followers = row.followers_count;
+    out.following = row.following_count;
+    if (viewer && !self) out.is_followed = isFollowed;
+  }
+  out.local_time = localTime(row.timezone, ctx.now);
+  return out;
+}
+
+function addPublic(out: Json, row: UserRow, ctx: PresenterContext): Json {
+  out.last_sign_in_at = iso(row.last_sign_in_at);
+  out.confirmed_at = iso(row.confirmed_at);
+  out.last_activity_on = row.last_activity_on;
+  out.email = row.email;
+  out.theme_id = row.theme_id;
+  out.color_scheme_id = row.color_scheme_id;
+  out.projects_limit = row.projects_limit;
+  out.current_sign_in_at = iso(row.current_sign_in_at);
+  out.identities = row.identities.map(({ provider, extern_uid }) => ({ provider, extern_uid }));
+  out.can_create_group = row.can_create_group;
+  out.can_create_project = row.projects_limit > 0;
+  out.two_factor_enabled = row.two_factor_enabled;
+  out.external = row.external;
+  out.private_profile = row.private_profile;
+  out.commit_email = commitEmail(row, ctx);
+  out.preferred_language = row.preferred_language;
+  return out;
+}
+
+function addWithAdmin(out: Json, row: UserRow, ctx: PresenterContext): Json {
+  out.is_admin = row.admin;
+  out.note = row.note;
+  out.namespace_id = row.namespace_id;
+  out.created_by = row.created_by ? userBasic(row.created_by, ctx) : null;
+  out.email_reset_offered_at = iso(row.email_reset_offered_at);
+  return out;
+}
+
+export function userBasic(row: UserBasicRow, ctx: PresenterContext): Json {
+  return addBasic({}, row, ctx);
+}
+
+/** Entity `User`: what any signed-in caller sees of someone. */
+export function userEntity(row: UserRow, viewer: Viewer | null, ctx: PresenterContext, isFollowed = false): Json {
+  return addUser(addBasic({}, row, ctx), row, viewer, ctx, isFollowed);
 }
 
 /** Entity `UserPublic`: your own record. */
 export function userPublic(row: UserRow, viewer: Viewer | null, ctx: PresenterContext): Json {
-  return {
-    ...userEntity(row, viewer, ctx),
-    last_sign_in_at: iso(row.last_sign_in_at),
-    confirmed_at: iso(row.confirmed_at),
-    last_activity_on: row.last_activity_on,
-    email: row.email,
-    theme_id: row.theme_id,
-    color_scheme_id: row.color_scheme_id,
-    projects_limit: row.projects_limit,
-    current_sign_in_at: iso(row.current_sign_in_at),
-    identities: row.identities.map(({ provider, extern_uid }) => ({ provider, extern_uid })),
-    can_create_group: row.can_create_group,
-    can_create_project: row.projects_limit > 0,
-    two_factor_enabled: row.two_factor_enabled,
-    external: row.external,
-    private_profile: row.private_profile,
-    commit_email: commitEmail(row, ctx),
-    preferred_language: row.preferred_language,
-  };
+  return addPublic(userEntity(row, viewer, ctx), row, ctx);
 }
 
 /** Entity `UserWithAdmin`: lists and writes answered to admins. */
 export function userWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext): Json {
-  return {
-    ...userPublic(row, viewer, ctx),
-    is_admin: row.admin,
-    note: row.note,
-    namespace_id: row.namespace_id,
-    created_by: row.created_by ? userBasic(row.created_by, ctx) : null,
-    email_reset_offered_at: iso(row.email_reset_offered_at),
-  };
+  return addWithAdmin(userPublic(row, viewer, ctx), row, ctx);
 }
 
 /** Entity `UserDetailsWithAdmin`: a single user as an admin sees it. */
 export function userDetailsWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext): Json {
-  return {
-    ...userWithAdmin(row, viewer, ctx),
-    highest_role: 0,
-    current_sign_in_ip: row.current_sign_in_ip,
-    last_sign_in_ip: row.last_sign_in_ip,
-    sign_in_count: row.sign_in_count,
-  };
+  const out = userWithAdmin(row, viewer, ctx);
+  // No memberships exist in this service yet, so no user has a role above "none".
+  out.highest_role = 0;
+  out.current_sign_in_ip = row.current_sign_in_ip;
+  out.last_sign_in_ip = row.last_sign_in_ip;
+  out.sign_in_count = row.sign_in_count;
+  return out;
 }
