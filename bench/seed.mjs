@@ -470,7 +470,7 @@ async function main() {
   const [after] = await q('SELECT count(*)::int AS users FROM users');
   console.log(
     `Seeded ${fmt(opts.users)} users in ${fmt(seconds, 1)} s: ${fmt(opts.users / seconds)} users/s ` +
-      `(${fmt((opts.users * 5) / seconds)} rows/s across es_streams, es_events, users, user_password_hashes, audit_events)` +
+      `(${fmt((opts.users * 6) / seconds)} rows/s across es_streams, es_events, users, token_owners, user_password_hashes, audit_events)` +
       `${opts.noAnalyze ? '' : `; ANALYZE ${fmt(analyzeSeconds, 1)} s`}. ${fmt(after.users)} users in ${databaseName(opts.databaseUrl)}.`,
   );
 }
