@@ -262,6 +262,7 @@ async function buildBatch(ids) {
     const metadata = {
       actor_id: createdById,
       actor_username: createdById === 1 ? 'root' : null,
+      actor_name: createdById === 1 ? 'Administrator' : null,
       impersonator_id: null,
       ip: '127.0.0.1',
       user_agent: 'bench/seed.mjs',
@@ -328,7 +329,7 @@ async function writeBatch(client, batch, passwordHash) {
     await timed(client, 'users', `INSERT INTO users (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::users, $1::jsonb)`, [JSON.stringify(batch.users)]);
     // The credentials context's copy of token owners (TokenOwnersProjection inserts these columns for user_created).
     await timed(client, 'token_owners',
-      'INSERT INTO token_owners (user_id, username, admin, state, user_type) SELECT id, username, admin, state, user_type FROM users WHERE id = ANY($1::bigint[])',
+      'INSERT INTO token_owners (user_id, username, name, admin, state, user_type) SELECT id, username, name, admin, state, user_type FROM users WHERE id = ANY($1::bigint[])',
       [batch.ids],
     );
     await timed(client, 'user_password_hashes', 'INSERT INTO user_password_hashes (user_id, password_hash) SELECT unnest($1::bigint[]), $2', [batch.ids, passwordHash]);

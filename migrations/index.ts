@@ -4,6 +4,7 @@ import { CredentialsTokens1732200000200 } from './1732200000200-credentials-toke
 import { ActivityAuditEvents1732200000300 } from './1732200000300-activity-audit-events.js';
 import { CredentialsTokenOwners1732200000400 } from './1732200000400-credentials-token-owners.js';
 import { AuthChangeNotifications1732200000500 } from './1732200000500-auth-change-notifications.js';
+import { TokenOwnerNames1732200000600 } from './1732200000600-token-owner-names.js';
 
 /** Every migration, in the order it applies. */
-export const MIGRATIONS = [EventStore1732200000000, IdentityUsers1732200000100, CredentialsTokens1732200000200, ActivityAuditEvents1732200000300, CredentialsTokenOwners1732200000400, AuthChangeNotifications1732200000500];
+export const MIGRATIONS = [EventStore1732200000000, IdentityUsers1732200000100, CredentialsTokens1732200000200, ActivityAuditEvents1732200000300, CredentialsTokenOwners1732200000400, AuthChangeNotifications1732200000500, TokenOwnerNames1732200000600];

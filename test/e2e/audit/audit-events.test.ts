@@ -100,8 +100,11 @@ describe('audit events: written by the worker, read through GET /audit_events', 
       expect(one.body).toEqual(destroyed);
     });
 
-    // GitLab's audit details carry author_name = author.name (the full name), not the username.
-    it.todo('details.author_name is the actor\'s name ("Audit Actor"), as GitLab\'s AuditEventService writes @author.name; we store the username');
+    it('details.author_name is the actor\'s display name, as GitLab\'s audit events write author.name', async () => {
+      const res = await list({ entity_type: 'User', entity_id: subjectId });
+      const names = (res.body as AuditEvent[]).map((event) => event.details.author_name);
+      expect(names).toEqual(['Audit Actor', 'Audit Actor', 'Audit Actor']);
+    });
   });
 
   it('a password change is audited as user_password_updated with no password or hash anywhere', async () => {

@@ -9,6 +9,7 @@ type TokenRow = {
   expires_at: string | null;
   impersonation: boolean;
   username: string;
+  name: string;
   admin: boolean;
   state: string;
   user_type: string;
@@ -25,7 +26,7 @@ export class TokenLookup {
   async byDigest(digest: string): Promise<{ token: TokenRecord; user: CallerUser } | null> {
     const rows = await this.db.query<TokenRow>(
       `SELECT t.id, t.user_id, t.scopes, t.revoked, to_char(t.expires_at, 'YYYY-MM-DD') AS expires_at, t.impersonation,
-              o.username, o.admin, o.state, o.user_type
+              o.username, o.name, o.admin, o.state, o.user_type
          FROM personal_access_tokens t JOIN token_owners o ON o.user_id = t.user_id
         WHERE t.token_digest = $1`,
       [digest],
@@ -41,7 +42,7 @@ export class TokenLookup {
         expiresAt: row.expires_at,
         kind: row.impersonation ? 'impersonation_token' : 'personal_access_token',
       },
-      user: { id: Number(row.user_id), username: row.username, isAdmin: row.admin, state: row.state, userType: row.user_type },
+      user: { id: Number(row.user_id), username: row.username, name: row.name, isAdmin: row.admin, state: row.state, userType: row.user_type },
     };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { InlineProjection, Queryable, StoredEvent } from '@app/eventstore';
 import { USER_CREATED, USER_DELETED, USER_UPDATED, type UserCreatedData, type UserDeletedData, type UserUpdatedData } from '@app/identity';
 
-/** Keeps `token_owners` (who holds tokens: username, admin flag, state, type) current from identity events. */
+/** Keeps `token_owners` (who holds tokens: username, name, admin flag, state, type) current from identity events. */
 @Injectable()
 export class TokenOwnersProjection implements InlineProjection {
   readonly name = 'credentials.token_owners';
@@ -13,9 +13,10 @@ export class TokenOwnersProjection implements InlineProjection {
     switch (event.type) {
       case USER_CREATED: {
         const data = event.data as UserCreatedData;
-        await db.query('INSERT INTO token_owners (user_id, username, admin, state, user_type) VALUES ($1, $2, $3, $4, $5)', [
+        await db.query('INSERT INTO token_owners (user_id, username, name, admin, state, user_type) VALUES ($1, $2, $3, $4, $5, $6)', [
           data.id,
           data.username,
+          data.name,
           data.admin,
           'active',
           data.user_type,
@@ -24,11 +25,13 @@ export class TokenOwnersProjection implements InlineProjection {
       }
       case USER_UPDATED: {
         const data = event.data as UserUpdatedData;
-        if (data.changes.username === undefined && data.changes.admin === undefined) return;
-        await db.query('UPDATE token_owners SET username = $2, admin = COALESCE($3, admin) WHERE user_id = $1', [
+        const { username, name, admin } = data.changes;
+        if (username === undefined && name === undefined && admin === undefined) return;
+        await db.query('UPDATE token_owners SET username = $2, name = COALESCE($3, name), admin = COALESCE($4, admin) WHERE user_id = $1', [
           data.id,
           data.username,
-          data.changes.admin ?? null,
+          name ?? null,
+          admin ?? null,
         ]);
         return;
       }

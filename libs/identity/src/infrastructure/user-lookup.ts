@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type CallerUser } from '@app/shared';
 
-const CALLER_COLUMNS = 'id, username, admin, state, user_type';
-type CallerRow = { id: string; username: string; admin: boolean; state: string; user_type: string };
-const toCaller = (row: CallerRow): CallerUser => ({ id: Number(row.id), username: row.username, isAdmin: row.admin, state: row.state, userType: row.user_type });
+const CALLER_COLUMNS = 'id, username, name, admin, state, user_type';
+type CallerRow = { id: string; username: string; name: string; admin: boolean; state: string; user_type: string };
+const toCaller = (row: CallerRow): CallerUser => ({ id: Number(row.id), username: row.username, name: row.name, isAdmin: row.admin, state: row.state, userType: row.user_type });
 
 /** The identity context's public query port: who a user is, for authentication and sudo. */
 @Injectable()

@@ -3,6 +3,8 @@ export type TokenScope = 'api' | 'read_api' | 'read_user' | 'sudo' | 'admin_mode
 export interface CallerUser {
   id: number;
   username: string;
+  /** Display name, as audit rows show the author. */
+  name: string;
   isAdmin: boolean;
   state: string;
   userType: string;

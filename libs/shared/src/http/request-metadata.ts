@@ -5,6 +5,8 @@ import type { GitlabRequest } from './gitlab-request.js';
 export interface RequestMetadata {
   actor_id: number | null;
   actor_username: string | null;
+  /** The actor's display name at the time (GitLab's audit `author_name`). */
+  actor_name?: string | null;
   /** The admin behind a sudo or impersonated request. */
   impersonator_id: number | null;
   ip: string | null;
@@ -19,6 +21,7 @@ export function requestMetadataOf(req: GitlabRequest): RequestMetadata {
   return {
     actor_id: caller?.user.id ?? null,
     actor_username: caller?.user.username ?? null,
+    actor_name: caller?.user.name ?? null,
     impersonator_id: caller?.sudoer?.id ?? null,
     ip: req.ip ?? null,
     user_agent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 255) : null,
@@ -32,6 +35,7 @@ export const ReqMeta = createParamDecorator((_: unknown, ctx: ExecutionContext) 
 export const SYSTEM_METADATA: RequestMetadata = {
   actor_id: null,
   actor_username: null,
+  actor_name: null,
   impersonator_id: null,
   ip: null,
   user_agent: null,

@@ -95,6 +95,12 @@ describe('auditEventsFor', () => {
     expect(row.details).toMatchObject({ author_name: 'alice', impersonated_by_id: 1 });
   });
 
+  it("given the actor's display name in the metadata, then it is the author_name (GitLab shows author.name)", () => {
+    const [row] = auditEventsFor(stored(USER_CREATED, created, { actor_id: 7, actor_username: 'alice', actor_name: 'Alice Liddell' }));
+
+    expect(row.details).toMatchObject({ author_name: 'Alice Liddell' });
+  });
+
   it('given no impersonator, then the details have no impersonated_by_id key', () => {
     const [row] = auditEventsFor(stored(USER_CREATED, created));
     expect(row.details).not.toHaveProperty('impersonated_by_id');

@@ -39,7 +39,8 @@ export function auditEventsFor(event: StoredEvent): AuditEventDraft[] {
     source_event_id: event.eventId,
     details: {
       event_name: eventName,
-      author_name: meta.actor_username ?? '(System)',
+      // Events written before actor_name existed fall back to the username.
+      author_name: meta.actor_name ?? meta.actor_username ?? '(System)',
       author_class: meta.actor_id === null ? 'Gitlab::Audit::UnauthenticatedAuthor' : 'User',
       target_id: entityId,
       target_type: 'User',
