@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { ProjectionRebuilder, ProjectionRegistry } from '@app/eventstore';
-import { loadConfig } from '@app/shared';
+import { DataSource } from 'typeorm';
+import { loadConfig, runMigrationsLocked } from '@app/shared';
 import { createWorkerApp } from './create-worker-app.js';
 
 /** `npm run projections:rebuild -- <name>…` (no name: list them). */
 async function main(): Promise<void> {
   const app = await createWorkerApp(loadConfig(), { logger: false });
+  // A read model is rebuilt into the current schema: apply pending migrations first, as the API and worker do at boot.
+  await runMigrationsLocked(app.get(DataSource));
   const names = process.argv.slice(2);
   try {
     if (names.length === 0) {
