@@ -13,6 +13,7 @@ import { MIGRATIONS } from '../../../migrations/index.js';
 import { bodyParsers } from './body-parsers.js';
 import { CallerDirectoryAdapter } from './caller-directory.adapter.js';
 import { MetricsController } from './ops/metrics.controller.js';
+import { OpenApiController, OpenApiDocument } from './ops/openapi.controller.js';
 import { RootBootstrap } from './root-bootstrap.js';
 
 /** The HTTP composition root: every context's controllers, one guard, one error filter. */
@@ -39,11 +40,12 @@ export class ApiModule implements NestModule {
         ModerationModule,
         ActivityModule,
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, OpenApiController],
       providers: [
         AuthCache,
         AuthCacheInvalidator,
         RootBootstrap,
+        OpenApiDocument,
         { provide: CallerDirectory, useClass: CallerDirectoryAdapter },
         { provide: APP_GUARD, useClass: GitlabAuthGuard },
         { provide: APP_FILTER, useClass: GitlabExceptionFilter },

@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { CallerDirectory, QueueRegistry, shutdownState, type AppConfig } from '@app/shared';
 import { ApiModule } from './app.module.js';
+import { buildOpenApiDocument } from './ops/openapi.js';
+import { OpenApiDocument } from './ops/openapi.controller.js';
 import { queueDashboard } from './ops/queue-dashboard.js';
 
 /**
@@ -27,6 +29,7 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   });
   const dashboard = queueDashboard(app.get(QueueRegistry), app.get(CallerDirectory));
   app.use(dashboard.path, dashboard.guard, dashboard.router);
+  app.get(OpenApiDocument).value = buildOpenApiDocument(app, config.externalUrl);
   app.enableShutdownHooks([], { useProcessExit: options.exitOnSignal === true });
   return app;
 }
