@@ -5,6 +5,9 @@ import { ActivityAuditEvents1732200000300 } from './1732200000300-activity-audit
 import { CredentialsTokenOwners1732200000400 } from './1732200000400-credentials-token-owners.js';
 import { AuthChangeNotifications1732200000500 } from './1732200000500-auth-change-notifications.js';
 import { TokenOwnerNames1732200000600 } from './1732200000600-token-owner-names.js';
+import { IdentityUserSearchIndexes1732200001000 } from './1732200001000-identity-user-search-indexes.js';
+import { IdentityCustomAttributesPreferences1732200001100 } from './1732200001100-identity-custom-attributes-preferences.js';
+import { IdentityAvatars1732200001300 } from './1732200001300-identity-avatars.js';
 
 /** Every migration, in the order it applies. */
-export const MIGRATIONS = [EventStore1732200000000, IdentityUsers1732200000100, CredentialsTokens1732200000200, ActivityAuditEvents1732200000300, CredentialsTokenOwners1732200000400, AuthChangeNotifications1732200000500, TokenOwnerNames1732200000600];
+export const MIGRATIONS = [EventStore1732200000000, IdentityUsers1732200000100, CredentialsTokens1732200000200, ActivityAuditEvents1732200000300, CredentialsTokenOwners1732200000400, AuthChangeNotifications1732200000500, TokenOwnerNames1732200000600, IdentityUserSearchIndexes1732200001000, IdentityCustomAttributesPreferences1732200001100, IdentityAvatars1732200001300];

@@ -2,24 +2,28 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionRegistry } from '@app/eventstore';
 import { CreateUserHandler } from './application/commands/create-user/create-user.handler.js';
+import { DeleteIdentityHandler } from './application/commands/delete-identity/delete-identity.handler.js';
 import { DeleteUserHandler } from './application/commands/delete-user/delete-user.handler.js';
 import { UpdateUserHandler } from './application/commands/update-user/update-user.handler.js';
 import { GetUserHandler } from './application/queries/get-user/get-user.handler.js';
 import { ListUsersHandler } from './application/queries/list-users/list-users.handler.js';
+import { IdentitiesController } from './api/identities.controller.js';
 import { UsersController } from './api/users.controller.js';
+import { AVATAR_CONTROLLERS, AvatarsCoreModule } from './avatars.module.js';
 import { PasswordHasher } from './infrastructure/password-hasher.js';
 import { UserLookup } from './infrastructure/user-lookup.js';
 import { UserStreamRepository } from './infrastructure/user-stream.repository.js';
 import { UsersProjection } from './infrastructure/users.projection.js';
 import { UsersReadRepository } from './infrastructure/users-read.repository.js';
+import { CUSTOM_ATTRIBUTES_PREFERENCES_CONTROLLERS, CustomAttributesPreferencesCoreModule } from './custom-attributes-preferences.module.js';
 
-const handlers = [CreateUserHandler, UpdateUserHandler, DeleteUserHandler, GetUserHandler, ListUsersHandler];
+const handlers = [CreateUserHandler, UpdateUserHandler, DeleteUserHandler, GetUserHandler, ListUsersHandler, DeleteIdentityHandler];
 
 /** Identity without HTTP: commands, queries and the users projection (the worker uses this). */
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, AvatarsCoreModule, CustomAttributesPreferencesCoreModule],
   providers: [...handlers, UsersProjection, UserStreamRepository, UsersReadRepository, PasswordHasher, UserLookup],
-  exports: [UserLookup, UsersProjection],
+  exports: [AvatarsCoreModule, UserLookup, UsersProjection],
 })
 export class IdentityCoreModule implements OnModuleInit {
   constructor(
@@ -35,7 +39,7 @@ export class IdentityCoreModule implements OnModuleInit {
 /** Identity with its HTTP API. */
 @Module({
   imports: [IdentityCoreModule, CqrsModule],
-  controllers: [UsersController],
+  controllers: [...AVATAR_CONTROLLERS, ...CUSTOM_ATTRIBUTES_PREFERENCES_CONTROLLERS, UsersController, IdentitiesController],
   exports: [IdentityCoreModule],
 })
 export class IdentityModule {}

@@ -15,3 +15,15 @@ export {
   type UserDeletedData,
   type UserProfile,
 } from './domain/user/user.events.js';
+export {
+  CUSTOM_ATTRIBUTE_CREATED,
+  CUSTOM_ATTRIBUTE_UPDATED,
+  CUSTOM_ATTRIBUTE_DELETED,
+  CUSTOM_ATTRIBUTE_EVENT_TYPES,
+  type CustomAttributeCreatedData,
+  type CustomAttributeUpdatedData,
+  type CustomAttributeDeletedData,
+} from './domain/custom-attribute/custom-attribute.events.js';
+export { CUSTOM_ATTRIBUTES_PROJECTION } from './infrastructure/custom-attributes.projection.js';
+export { USER_PREFERENCES_PROJECTION } from './infrastructure/user-preferences.projection.js';
+export { USER_IDENTITY_REMOVED, type UserIdentityRemovedData } from './domain/user/user.events.js';

@@ -29,3 +29,4 @@ export * from './core.module.js';
 export * from './auth/require-caller.js';
 export * from './lifecycle/shutdown-deadline.js';
 export * from './auth/auth-cache-invalidator.js';
+export * from './rate-limit/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, setAccountState, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 
 /** GET /api/v4/users: caller tiers, bad input, pagination, filters, search and ordering (reference §1.6, §3). */
 
@@ -478,17 +478,155 @@ describe('GET /api/v4/users', () => {
     });
   });
 
-  describe('filters of reference §3 not implemented yet (the DTO declares only username, search, order_by, sort)', () => {
-    it.todo('extern_uid without provider: 400 "extern_uid, provider provide all or none of parameters"');
-    it.todo('extern_uid + provider: 401 anonymous, 403 non-admin, admin gets the matching user');
-    it.todo('external=true lists only external users; exclude_external=true only internal ones');
-    it.todo('active=true lists only active, non-internal users; exclude_active=true the others');
-    it.todo('blocked=true lists blocked users for admins and nothing for non-admins');
-    it.todo('exclude_internal=true and without_project_bots=true drop internal users and bots (the ghost user included)');
-    it.todo('humans=true / exclude_humans=true filter on user_type');
-    it.todo('admins=true lists only admins for an admin, and is ignored for a non-admin');
-    it.todo('created_after/created_before filter (inclusive) for admins and are ignored for non-admins; a bad date gives 400 "created_after is invalid"');
-    it.todo('two_factor=enabled|disabled and without_projects=true (admin only)');
-    it.todo('pagination=keyset: no X-Total headers, Link rel="next" with a cursor, following it returns the next records');
+  describe('filters (reference §3)', () => {
+    // Users whose state, type and flags are set in SQL (moderation and bots arrive with other contexts).
+    const f: Record<string, CreatedUser> = {};
+    const set = (user: CreatedUser, columns: Record<string, unknown>) => {
+      const keys = Object.keys(columns);
+      return ctx.db.query(`UPDATE users SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [user.id, ...keys.map((k) => columns[k])]);
+    };
+    /** Ids listed for `query`, restricted to this block's users (searching on their common name). */
+    const listed = async (query: Record<string, unknown>, token: string = ctx.rootToken): Promise<number[]> => {
+      const res = await get({ search: 'Filterfolk', per_page: 100, order_by: 'id', sort: 'asc', ...query }, token);
+      expect(res.status).toBe(200);
+      return ids(res.body);
+    };
+    const all = () => Object.values(f).map((u) => u.id);
+    const ofAll = (...names: string[]) => names.map((n) => f[n].id).sort((a, b) => a - b);
+
+    beforeAll(async () => {
+      for (const name of ['plain', 'external', 'blocked', 'ldapBlocked', 'banned', 'deactivated', 'bot', 'ghostish', 'serviceAccount', 'admin', 'twoFactor', 'ldapUser', 'old']) {
+        f[name] = await createUserWithToken(ctx, { username: unique(`ff_${name.toLowerCase()}`), name: `Filterfolk ${name}` });
+      }
+      await set(f.external, { external: true });
+      await setAccountState(ctx, f.blocked.id, 'blocked');
+      await setAccountState(ctx, f.ldapBlocked.id, 'ldap_blocked');
+      await setAccountState(ctx, f.banned.id, 'banned');
+      await setAccountState(ctx, f.deactivated.id, 'deactivated');
+      await set(f.bot, { user_type: 'project_bot' });
+      await set(f.ghostish, { user_type: 'support_bot' });
+      await set(f.serviceAccount, { user_type: 'service_account' });
+      await set(f.admin, { admin: true });
+      await set(f.twoFactor, { two_factor_enabled: true });
+      await set(f.old, { created_at: '2020-01-01T00:00:00Z' });
+      await ctx.db.query('INSERT INTO user_identities (user_id, provider, extern_uid) VALUES ($1, $2, $3)', [f.ldapUser.id, 'ldapmain', 'CN=Filter,DC=example']);
+    });
+
+    it('no filter: admins see every state, non-admins do not see blocked, ldap_blocked or banned users', async () => {
+      expect(await listed({})).toEqual(all());
+      const regular = await listed({}, alice.token);
+      expect(regular).not.toContain(f.blocked.id);
+      expect(regular).not.toContain(f.ldapBlocked.id);
+      expect(regular).not.toContain(f.banned.id);
+      expect(regular).toContain(f.deactivated.id);
+    });
+
+    it('extern_uid without provider (and the reverse): 400 all or none', async () => {
+      for (const query of [{ extern_uid: 'x' }, { provider: 'ldapmain' }]) {
+        const res = await get(query, alice.token);
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({ error: 'extern_uid, provider provide all or none of parameters' });
+      }
+    });
+
+    it('extern_uid + provider: 401 anonymous, 403 non-admin', async () => {
+      const query = { extern_uid: 'CN=Filter,DC=example', provider: 'ldapmain' };
+      const anonymous = await get(query);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body).toEqual({ message: '401 Unauthorized' });
+      const regular = await get(query, alice.token);
+      expect(regular.status).toBe(403);
+      expect(regular.body).toEqual({ message: '403 Forbidden' });
+    });
+
+    it('extern_uid + provider: an admin gets the user with that identity (extern_uid case-insensitive)', async () => {
+      const res = await get({ extern_uid: 'cn=filter,dc=example', provider: 'ldapmain' }, ctx.rootToken);
+      expect(res.status).toBe(200);
+      expect(ids(res.body)).toEqual([f.ldapUser.id]);
+      expect(res.body[0].identities).toEqual([{ provider: 'ldapmain', extern_uid: 'CN=Filter,DC=example' }]);
+      expect((await get({ extern_uid: 'CN=Filter,DC=example', provider: 'github' }, ctx.rootToken)).body).toEqual([]);
+    });
+
+    it('external=true lists only external users; exclude_external=true only the others', async () => {
+      expect(await listed({ external: true })).toEqual([f.external.id]);
+      expect(await listed({ external: true }, alice.token)).toEqual([f.external.id]);
+      expect(await listed({ exclude_external: true })).toEqual(all().filter((id) => id !== f.external.id));
+    });
+
+    it('active=true lists active, non-internal users; exclude_active=true the non-active ones', async () => {
+      const inactive = ofAll('blocked', 'ldapBlocked', 'banned', 'deactivated');
+      expect(await listed({ active: true })).toEqual(all().filter((id) => !inactive.includes(id) && id !== f.ghostish.id));
+      expect(await listed({ exclude_active: true })).toEqual(inactive);
+      expect(await listed({ exclude_active: true }, alice.token)).toEqual([f.deactivated.id]);
+    });
+
+    it('blocked=true lists blocked and ldap_blocked users for admins, and nothing for non-admins', async () => {
+      expect(await listed({ blocked: true })).toEqual(ofAll('blocked', 'ldapBlocked'));
+      expect(await listed({ blocked: true }, alice.token)).toEqual([]);
+    });
+
+    it('exclude_internal=true keeps human, project_bot, service_user and service_account users only', async () => {
+      expect(await listed({ exclude_internal: true })).toEqual(all().filter((id) => id !== f.ghostish.id));
+    });
+
+    it('without_project_bots=true drops project bots', async () => {
+      expect(await listed({ without_project_bots: true })).toEqual(all().filter((id) => id !== f.bot.id));
+    });
+
+    it('humans=true / exclude_humans=true filter on user_type', async () => {
+      const nonHumans = ofAll('bot', 'ghostish', 'serviceAccount');
+      expect(await listed({ humans: true })).toEqual(all().filter((id) => !nonHumans.includes(id)));
+      expect(await listed({ exclude_humans: true })).toEqual(nonHumans);
+    });
+
+    it('admins=true lists only admins for an admin, and is ignored for a non-admin', async () => {
+      expect(await listed({ admins: true })).toEqual([f.admin.id]);
+      expect(await listed({ admins: true }, alice.token)).toEqual(await listed({}, alice.token));
+    });
+
+    it('created_after/created_before filter inclusively for admins and are ignored for non-admins', async () => {
+      expect(await listed({ created_before: '2020-01-01T00:00:00Z' })).toEqual([f.old.id]);
+      expect(await listed({ created_after: '2020-01-01T00:00:00Z', created_before: '2020-01-01' })).toEqual([f.old.id]);
+      expect(await listed({ created_after: '2020-01-01T00:00:00.001Z' })).toEqual(all().filter((id) => id !== f.old.id));
+      expect(await listed({ created_before: '2020-01-01T00:00:00Z' }, alice.token)).toEqual(await listed({}, alice.token));
+    });
+
+    it('two_factor=enabled|disabled for admins; other values and non-admins are ignored', async () => {
+      expect(await listed({ two_factor: 'enabled' })).toEqual([f.twoFactor.id]);
+      expect(await listed({ two_factor: 'disabled' })).toEqual(all().filter((id) => id !== f.twoFactor.id));
+      expect(await listed({ two_factor: 'sometimes' })).toEqual(all());
+      expect(await listed({ two_factor: 'enabled' }, alice.token)).toEqual(await listed({}, alice.token));
+    });
+
+    it('without_projects=true (admin only) keeps everyone: no user has projects here', async () => {
+      expect(await listed({ without_projects: true })).toEqual(all());
+      expect(await listed({ without_projects: true }, alice.token)).toEqual(await listed({}, alice.token));
+    });
+
+    it('filters combine (AND)', async () => {
+      expect(await listed({ exclude_humans: true, without_project_bots: true, exclude_internal: true })).toEqual([f.serviceAccount.id]);
+    });
+
+    it.each([
+      [{ active: 'maybe' }, 'active is invalid'],
+      [{ humans: 'x' }, 'humans is invalid'],
+      [{ external: 'x' }, 'external is invalid'],
+      [{ blocked: 'x' }, 'blocked is invalid'],
+      [{ created_after: 'yesterday' }, 'created_after is invalid'],
+      [{ created_before: '2024-02-30' }, 'created_before is invalid'],
+      [{ without_projects: 'x' }, 'without_projects is invalid'],
+      [{ without_project_bots: 'x' }, 'without_project_bots is invalid'],
+      [{ admins: 'x' }, 'admins is invalid'],
+      [{ exclude_active: 'x' }, 'exclude_active is invalid'],
+      [{ exclude_external: 'x' }, 'exclude_external is invalid'],
+      [{ exclude_humans: 'x' }, 'exclude_humans is invalid'],
+      [{ exclude_internal: 'x' }, 'exclude_internal is invalid'],
+      [{ active: 'x', order_by: 'foo' }, 'active is invalid, order_by does not have a valid value'],
+      [{ extern_uid: 'x', exclude_internal: 'x' }, 'exclude_internal is invalid, extern_uid, provider provide all or none of parameters'],
+    ])('%j as a regular user: 400 %s (admin-only params are validated for everyone)', async (query, error) => {
+      const res = await get(query, alice.token);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error });
+    });
   });
 });

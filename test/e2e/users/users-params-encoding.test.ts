@@ -112,7 +112,23 @@ describe('users API parameter encodings', () => {
       expect(res.headers['content-type']).toMatch(/^application\/json/);
     });
 
-    it.todo('POST /users with a multipart avatar stores it: avatar_url points at the uploaded file, not Gravatar');
+    it('POST /users with a multipart avatar stores it: avatar_url points at the uploaded file, not Gravatar', async () => {
+      const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+      const attrs = names('avatarenc');
+      const res = await ctx.http
+        .post('/api/v4/users')
+        .set('PRIVATE-TOKEN', ctx.rootToken)
+        .field('username', attrs.username)
+        .field('email', attrs.email)
+        .field('name', attrs.name)
+        .field('password', PASSWORD)
+        .attach('avatar', png, { filename: 'a.png', contentType: 'image/png' });
+      expect(res.status).toBe(201);
+      expect(res.body.avatar_url).toBe(`http://gitlab.test/uploads/-/system/user/avatar/${res.body.id}/a.png`);
+      const file = await ctx.http.get(`/uploads/-/system/user/avatar/${res.body.id}/a.png`);
+      expect(file.status).toBe(200);
+      expect(file.headers['content-type']).toBe('image/png');
+    });
 
     it('a multipart bad type: 400 "<param> is invalid"', async () => {
       const attrs = names();

@@ -9,6 +9,7 @@ import {
   MethodNotAllowedError,
   NumericParams,
   readOffsetPage,
+  RateLimit,
   ReqMeta,
   RequestParams,
   requireAdmin,
@@ -25,12 +26,16 @@ import { DeleteUser } from '../application/commands/delete-user/delete-user.comm
 import { UpdateUser } from '../application/commands/update-user/update-user.command.js';
 import { GetUser } from '../application/queries/get-user/get-user.query.js';
 import { ListUsers } from '../application/queries/list-users/list-users.query.js';
+import { ListCustomAttributes } from '../application/queries/list-custom-attributes/list-custom-attributes.query.js';
 import { UserNotFoundError } from '../domain/user/user.errors.js';
+import { decodeCursor, setKeysetPaginationHeaders } from '../infrastructure/user-keyset.js';
+import { keysetColumn, keysetSupported } from '../infrastructure/users-read.repository.js';
 import { CreateUserParams } from './dto/create-user.params.js';
 import { DeleteUserParams } from './dto/delete-user.params.js';
-import { ListUsersParams } from './dto/list-users.params.js';
+import { ShowUserParams } from './dto/show-user.params.js';
+import { listFilters, ListUsersParams, wantsIdentityLookup } from './dto/list-users.params.js';
 import { UpdateUserParams } from './dto/update-user.params.js';
-import { profileChanges, profileFromCreate } from './dto/user-params.mapping.js';
+import { avatarFromParams, profileChanges, profileFromCreate } from './dto/user-params.mapping.js';
 import { userBasic, userDetailsWithAdmin, userEntity, userPublic, userWithAdmin, type PresenterContext, type Viewer } from './presenters/user-entities.js';
 
 /** Offset pages deeper than this answer 405 for users (GitLab's `offset_pagination_limit`). */
@@ -58,8 +63,29 @@ export class UsersController {
     @Req() req: GitlabRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<unknown[]> {
+    // `authenticated_as_admin!` when both identity params are given, before the list permission check.
+    if (wantsIdentityLookup(params)) requireAdmin(caller);
     if (!caller && !params.username) throw new ForbiddenError('Not authorized to access /api/v4/users', 'identity.list_requires_username');
     const page = readOffsetPage(req);
+    const isAdmin = caller?.user.isAdmin ?? false;
+    const criteria = {
+      username: params.username ?? undefined,
+      search: params.search ?? undefined,
+      filters: listFilters(params, isAdmin),
+      orderBy: params.order_by ?? undefined,
+      sort: params.sort ?? undefined,
+      viewerIsAdmin: isAdmin,
+      offset: page.offset,
+      limit: page.perPage,
+    };
+    if (params.pagination === 'keyset') {
+      if (!keysetSupported(criteria)) throw new MethodNotAllowedError('Keyset pagination is not yet available for this type of request', 'http.keyset_unavailable');
+      const after = params.cursor ? decodeCursor(keysetColumn(criteria.orderBy), params.cursor) : null;
+      const result = await this.queries.execute(new ListUsers({ ...criteria, offset: 0, keyset: { after } }));
+      setKeysetPaginationHeaders(res, req, this.config.externalUrl, page.perPage, result.nextCursor ?? null);
+      const [viewer, ctx] = [viewerOf(caller), this.ctx()];
+      return result.rows.map((row) => (isAdmin ? userWithAdmin(row, viewer, ctx) : userBasic(row, ctx)));
+    }
     // GitLab multiplies the requested per_page, before Kaminari clamps it to 100.
     const requestedPerPage = params.per_page !== null && params.per_page !== undefined && params.per_page > 0 ? params.per_page : page.perPage;
     if (page.page * requestedPerPage > MAX_USER_OFFSET) {
@@ -68,20 +94,7 @@ export class UsersController {
         'http.offset_too_deep',
       );
     }
-    const isAdmin = caller?.user.isAdmin ?? false;
-    const result = await this.queries.execute(
-      new ListUsers(
-        {
-          username: params.username ?? undefined,
-          search: params.search ?? undefined,
-          orderBy: params.order_by ?? undefined,
-          sort: params.sort ?? undefined,
-          viewerIsAdmin: isAdmin,
-          offset: page.offset,
-          limit: page.perPage,
-        },
-      ),
-    );
+    const result = await this.queries.execute(new ListUsers(criteria));
     setOffsetPaginationHeaders(res, req, this.config.externalUrl, page, result.total, result.hasMore);
     const ctx = this.ctx();
     const viewer = viewerOf(caller);
@@ -91,10 +104,17 @@ export class UsersController {
   }
 
   @Get('users/:id')
-  async show(@Req() req: GitlabRequest, @CurrentCaller() caller: Caller | undefined): Promise<unknown> {
+  @RateLimit('users_get_by_id')
+  async show(
+    @Req() req: GitlabRequest,
+    @CurrentCaller() caller: Caller | undefined,
+    @RequestParams(ShowUserParams) params: ParsedParams<ShowUserParams>,
+  ): Promise<unknown> {
     if (!caller) throw new ForbiddenError('Not authorized!', 'identity.show_requires_authentication');
     const found = await this.queries.execute(new GetUser(Number(req.params.id)));
     if (!found) throw new UserNotFoundError();
+    // `with_custom_attributes` only takes effect for admins (GitLab's `read_custom_attribute`).
+    if (caller.user.isAdmin && params.with_custom_attributes) found.custom_attributes = (await this.queries.execute(new ListCustomAttributes(found.id, true))) ?? [];
     const viewer = viewerOf(caller);
     return caller.user.isAdmin ? userDetailsWithAdmin(found, viewer, this.ctx()) : userEntity(found, viewer, this.ctx());
   }
@@ -116,6 +136,7 @@ export class UsersController {
     @CurrentCaller() caller: Caller | undefined,
     @ReqMeta() meta: RequestMetadata,
   ): Promise<unknown> {
+    const avatar = avatarFromParams(params);
     const admin = requireAdmin(caller);
     const passwordMode = params.reset_password ? 'reset' : params.force_random_password ? 'random' : 'given';
     const created = await this.commands.execute(
@@ -127,6 +148,7 @@ export class UsersController {
           skipConfirmation: params.skip_confirmation === true,
           identity: params.extern_uid && params.provider ? { provider: params.provider, extern_uid: params.extern_uid } : null,
           createdById: admin.user.id,
+          avatar,
         },
         { ...meta, causation_id: null },
       ),
@@ -142,6 +164,7 @@ export class UsersController {
     @CurrentCaller() caller: Caller | undefined,
     @ReqMeta() meta: RequestMetadata,
   ): Promise<unknown> {
+    const avatar = avatarFromParams(params);
     const admin = requireAdmin(caller);
     const updated = await this.commands.execute(
       new UpdateUser(
@@ -152,6 +175,7 @@ export class UsersController {
           password: params.password ?? null,
           skipReconfirmation: params.skip_reconfirmation === true,
           identity: params.extern_uid && params.provider ? { provider: params.provider, extern_uid: params.extern_uid } : null,
+          avatar,
         },
         { ...meta, causation_id: null },
       ),

@@ -2,7 +2,7 @@ import type { Identity, UserProfile } from '../domain/user/user.events.js';
 
 /** One row of the `users` read model, as the API reads it. */
 /** What `UserBasic` shows of a user (also the shape of `created_by`). */
-export type UserBasicRow = Pick<UserRow, 'id' | 'username' | 'name' | 'state' | 'locked' | 'email' | 'avatar_path'>;
+export type UserBasicRow = Pick<UserRow, 'id' | 'username' | 'name' | 'state' | 'locked' | 'email' | 'avatar_path' | 'custom_attributes'>;
 
 /** One row of the `users` read model, as the API reads it: the profile plus what the system keeps. */
 export interface UserRow extends Omit<UserProfile, 'confirmed_at'> {
@@ -32,6 +32,8 @@ export interface UserRow extends Omit<UserProfile, 'confirmed_at'> {
   identities: Identity[];
   /** The admin who created the user, read in the same query. */
   created_by: UserBasicRow | null;
+  /** Set only when an admin asked for `with_custom_attributes`. */
+  custom_attributes?: { key: string; value: string }[];
 }
 
 /** bigint columns come back from pg as strings (ids fit in a JS number); converted in place, rows are fresh objects. */

@@ -1,18 +1,73 @@
 import { Injectable } from '@nestjs/common';
 import { Database, MAX_COUNT_LIMIT } from '@app/shared';
+import { encodeCursor, InvalidCursorError, type KeysetColumn, type KeysetPosition } from './user-keyset.js';
 import { normalizeUserRow, USER_SELECT, type UserRow } from './user-row.js';
 
 export type UserOrderBy = 'id' | 'name' | 'username' | 'created_at' | 'updated_at';
 
+/** GitLab's UsersFinder filters (reference §3); admin-only ones are dropped by the caller for non-admins. */
+export interface UserListFilters {
+  /** `extern_uid` + `provider`: users with that identity (extern_uid case-insensitive, as `Identity.with_extern_uid`). */
+  identity?: { provider: string; externUid: string };
+  /** State active and a non-internal user type. */
+  active?: boolean;
+  humans?: boolean;
+  external?: boolean;
+  excludeExternal?: boolean;
+  /** State blocked or ldap_blocked. */
+  blocked?: boolean;
+  withoutProjectBots?: boolean;
+  admins?: boolean;
+  twoFactor?: 'enabled' | 'disabled';
+  /** Inclusive bounds on created_at. */
+  createdAfter?: Date;
+  createdBefore?: Date;
+  excludeActive?: boolean;
+  excludeHumans?: boolean;
+  /** Only human, project_bot, service_user and service_account users. */
+  excludeInternal?: boolean;
+}
+
 export interface UserListQuery {
   username?: string;
   search?: string;
+  filters?: UserListFilters;
   orderBy?: UserOrderBy;
   sort?: 'asc' | 'desc';
   /** Admins see blocked, banned and internal users; others do not. */
   viewerIsAdmin: boolean;
   offset: number;
   limit: number;
+  /**
+   * Keyset pagination: rows after `after` (null for the first page) in the requested order;
+   * `offset` is ignored and no total is counted. Only when `keysetSupported(query)`.
+   */
+  keyset?: { after: KeysetPosition | null };
+}
+
+export interface UserListPage {
+  rows: UserRow[];
+  total: number | null;
+  hasMore: boolean;
+  /** Keyset pagination only: the cursor of the next page, or null on the last page. */
+  nextCursor?: string | null;
+}
+
+/** GitLab's non-internal user types (`User::NON_INTERNAL_USER_TYPES`). */
+const NON_INTERNAL_TYPES = ['human', 'project_bot', 'service_user', 'service_account'];
+
+/** The column an ordering sorts by: created_at orders as id, as GitLab's users API does. */
+export function keysetColumn(orderBy: UserOrderBy | undefined): KeysetColumn {
+  return !orderBy || orderBy === 'created_at' || orderBy === 'id' ? 'id' : orderBy;
+}
+
+/**
+ * Whether keyset pagination can serve the query: every id|name|username|created_at|updated_at
+ * x asc|desc ordering can, the search-relevance ordering (search without order_by and sort) cannot.
+ */
+export function keysetSupported(query: Pick<UserListQuery, 'search' | 'orderBy' | 'sort'>): boolean {
+  const searching = query.search !== undefined && query.search.trim() !== '';
+  return !(searching && !query.orderBy && !query.sort);
 }
 
 const HIDDEN_STATES = ['blocked', 'banned', 'ldap_blocked'];
@@ -69,8 +124,8 @@ export class UsersReadRepository {
     return (rows[0]?.estimate ?? -1) > MAX_COUNT_LIMIT * 2;
   }
 
-  /** One page plus the total (null past MAX_COUNT_LIMIT, as GitLab omits it). */
-  async list(query: UserListQuery): Promise<{ rows: UserRow[]; total: number | null; hasMore: boolean }> {
+  /** One page plus the total (null past MAX_COUNT_LIMIT, as GitLab omits it), or one keyset page. */
+  async list(query: UserListQuery): Promise<UserListPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     const bind = (value: unknown) => {
@@ -79,16 +134,17 @@ export class UsersReadRepository {
     };
     if (!query.viewerIsAdmin) where.push(`u.state <> ALL(${bind(HIDDEN_STATES)})`);
     if (query.username !== undefined) where.push(`lower(u.username) = lower(${bind(query.username)})`);
+    if (query.filters) where.push(...filterClauses(query.filters, bind));
     let priority: string | null = null;
     if (query.search !== undefined && query.search.trim() !== '') {
       const { clause, rank } = searchClause(query.search, query.viewerIsAdmin, bind);
       where.push(clause);
       priority = rank;
     }
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const direction = query.sort === 'asc' ? 'ASC' : 'DESC';
-    // created_at orders as id, as GitLab's users API does; id breaks ties.
-    const column = !query.orderBy || query.orderBy === 'created_at' || query.orderBy === 'id' ? 'id' : query.orderBy;
+    const column = keysetColumn(query.orderBy);
+    if (query.keyset) return this.keysetPage(query, column, direction, where, params, bind);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const orderSql =
       priority && !query.orderBy && !query.sort
         ? `ORDER BY ${priority}, u.name ASC, u.id ASC`
@@ -96,7 +152,25 @@ export class UsersReadRepository {
           ? `ORDER BY u.id ${direction}`
           : `ORDER BY u.${column} ${direction}, u.id ${direction}`;
     const pageParams = [...params, query.limit + 1, query.offset];
-    const selective = query.username !== undefined || priority !== null;
+    if (priority && !query.orderBy && !query.sort) {
+      // The relevance order sorts every match anyway: count them in the same pass instead of a
+      // second scan of the trigram indexes (only a page past the end needs its own count).
+      const picked = await this.db.query<{ id: string; full_count: string }>(
+        `SELECT u.id, count(*) OVER () AS full_count FROM users u ${whereSql} ${orderSql} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        pageParams,
+      );
+      const total = picked.length ? Number(picked[0].full_count) : await this.cappedCount(whereSql, params);
+      const page = picked.slice(0, query.limit);
+      const fetched = page.length ? (await this.db.query(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page.map((row) => row.id)])).map(normalizeUserRow) : [];
+      const byId = new Map(fetched.map((row) => [row.id, row]));
+      return {
+        rows: page.map((row) => byId.get(Number(row.id))).filter((row): row is UserRow => row !== undefined),
+        total: total > MAX_COUNT_LIMIT ? null : total,
+        hasMore: picked.length > query.limit,
+      };
+    }
+    // Any filter may leave few rows, whose total GitLab shows: count (capped) unless nothing filters.
+    const selective = query.username !== undefined || priority !== null || Object.keys(query.filters ?? {}).length > 0;
     const counting = (async () =>
       selective || !(await this.clearlyTooManyToCount()) ? this.cappedCount(whereSql, params) : MAX_COUNT_LIMIT + 1)();
     const [rows, total] = await Promise.all([
@@ -109,6 +183,83 @@ export class UsersReadRepository {
       hasMore: rows.length > query.limit,
     };
   }
+
+  /**
+   * A keyset page: a narrow query picks the ids (and the exact ordering value, as PostgreSQL's
+   * text so updated_at keeps its microseconds) by a row comparison the (column, id) indexes
+   * serve; the full rows are then read by id.
+   */
+  private async keysetPage(
+    query: UserListQuery,
+    column: KeysetColumn,
+    direction: 'ASC' | 'DESC',
+    where: string[],
+    params: unknown[],
+    bind: (value: unknown) => string,
+  ): Promise<UserListPage> {
+    const after = query.keyset?.after ?? null;
+    const op = direction === 'ASC' ? '>' : '<';
+    if (after) {
+      if (column === 'id') where.push(`u.id ${op} ${bind(after.id)}::bigint`);
+      else {
+        const cast = column === 'updated_at' ? '::timestamptz' : '';
+        where.push(`(u.${column}, u.id) ${op} (${bind(after.value)}${cast}, ${bind(after.id)}::bigint)`);
+      }
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const orderSql = column === 'id' ? `ORDER BY u.id ${direction}` : `ORDER BY u.${column} ${direction}, u.id ${direction}`;
+    let keys: { id: string; k: string }[];
+    try {
+      keys = await this.db.query<{ id: string; k: string }>(
+        `SELECT u.id, u.${column}::text AS k FROM users u ${whereSql} ${orderSql} LIMIT ${bind(query.limit + 1)}`,
+        params,
+      );
+    } catch (error) {
+      // A cursor timestamp PostgreSQL refuses (e.g. 2024-02-30) is a bad cursor, not a 500.
+      if (after && column === 'updated_at' && /^22/.test(String((error as { code?: unknown }).code ?? ''))) throw new InvalidCursorError();
+      throw error;
+    }
+    const page = keys.slice(0, query.limit);
+    const fetched = page.length
+      ? (await this.db.query(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page.map((key) => key.id)])).map(normalizeUserRow)
+      : [];
+    const byId = new Map(fetched.map((row) => [row.id, row]));
+    // A row deleted between the two reads is simply absent from this page.
+    const rows = page.map((key) => byId.get(Number(key.id))).filter((row): row is UserRow => row !== undefined);
+    const last = page[page.length - 1];
+    const hasMore = keys.length > query.limit;
+    return {
+      rows,
+      total: null,
+      hasMore,
+      nextCursor: hasMore && last ? encodeCursor(column, column === 'id' ? { id: last.id } : { id: last.id, value: last.k }) : null,
+    };
+  }
+}
+
+/** SQL for the UsersFinder filters; each is a plain predicate on `u` (or a semi-join on identities). */
+function filterClauses(filters: UserListFilters, bind: (value: unknown) => string): string[] {
+  const clauses: string[] = [];
+  if (filters.identity) {
+    clauses.push(
+      `EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = u.id AND i.provider = ${bind(filters.identity.provider)} AND lower(i.extern_uid) = lower(${bind(filters.identity.externUid)}))`,
+    );
+  }
+  if (filters.active) clauses.push(`u.state = 'active' AND u.user_type = ANY(${bind(NON_INTERNAL_TYPES)})`);
+  if (filters.humans) clauses.push(`u.user_type = 'human'`);
+  if (filters.external) clauses.push('u.external');
+  if (filters.excludeExternal) clauses.push('NOT u.external');
+  if (filters.blocked) clauses.push(`u.state IN ('blocked', 'ldap_blocked')`);
+  if (filters.withoutProjectBots) clauses.push(`u.user_type <> 'project_bot'`);
+  if (filters.admins) clauses.push('u.admin');
+  if (filters.twoFactor === 'enabled') clauses.push('u.two_factor_enabled');
+  if (filters.twoFactor === 'disabled') clauses.push('NOT u.two_factor_enabled');
+  if (filters.createdAfter) clauses.push(`u.created_at >= ${bind(filters.createdAfter)}`);
+  if (filters.createdBefore) clauses.push(`u.created_at <= ${bind(filters.createdBefore)}`);
+  if (filters.excludeActive) clauses.push(`u.state <> 'active'`);
+  if (filters.excludeHumans) clauses.push(`u.user_type <> 'human'`);
+  if (filters.excludeInternal) clauses.push(`u.user_type = ANY(${bind(NON_INTERNAL_TYPES)})`);
+  return clauses;
 }
 
 /**
@@ -123,7 +274,7 @@ function searchClause(raw: string, isAdmin: boolean, bind: (value: unknown) => s
   const emailColumn = isAdmin ? 'u.email' : 'u.public_email';
   const fuzzy = (column: string) =>
     terms.length > 0
-      ? terms.map((term) => `${column} ILIKE ${bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`)}`).join(' AND ')
+      ? terms.map((term) => `lower(${column}) ILIKE ${bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`)}`).join(' AND ')
       : `lower(${column}) = ${q}`;
   return {
     clause: `(lower(${emailColumn}) = ${q} OR (${fuzzy('u.name')}) OR (${fuzzy('u.username')}))`,

@@ -4,10 +4,12 @@ import {
   USER_CREATED,
   USER_DELETED,
   USER_EVENT_TYPES,
+  USER_IDENTITY_REMOVED,
   USER_UPDATED,
   type Identity,
   type UserCreatedData,
   type UserDeletedData,
+  type UserIdentityRemovedData,
   type UserProfile,
   type UserUpdatedData,
 } from '../domain/user/user.events.js';
@@ -36,14 +38,21 @@ export class UsersProjection implements InlineProjection {
       case USER_DELETED:
         await db.query('DELETE FROM users WHERE id = $1', [(event.data as UserDeletedData).id]);
         return;
+      case USER_IDENTITY_REMOVED: {
+        // As in GitLab, unlinking an identity does not touch the user's updated_at.
+        const data = event.data as UserIdentityRemovedData;
+        await db.query('DELETE FROM user_identities WHERE user_id = $1 AND provider = $2', [data.id, data.provider]);
+        await db.query('UPDATE users SET stream_version = $2 WHERE id = $1', [data.id, event.streamVersion]);
+        return;
+      }
     }
   }
 
   private async created(data: UserCreatedData, version: number, db: Queryable): Promise<void> {
-    const columns = [...PROFILE_COLUMNS, 'id', 'namespace_id', 'user_type', 'created_by_id', 'created_at', 'updated_at', 'stream_version'];
+    const columns = [...PROFILE_COLUMNS, 'id', 'namespace_id', 'user_type', 'created_by_id', 'created_at', 'updated_at', 'stream_version', 'avatar_path'];
     const values = [
       ...PROFILE_COLUMNS.map((column) => data[column]),
-      data.id, data.namespace_id, data.user_type, data.created_by_id, data.created_at, data.created_at, version,
+      data.id, data.namespace_id, data.user_type, data.created_by_id, data.created_at, data.created_at, version, data.avatar?.path ?? null,
     ];
     // New users start active, the ghost user included (GitLab's state machine default).
     await db.query(`INSERT INTO users (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, values);
@@ -61,6 +70,10 @@ export class UsersProjection implements InlineProjection {
     if (data.password_changed) {
       params.push(data.password_expires_at);
       sets.push(`password_expires_at = $${params.length}`);
+    }
+    if (data.avatar) {
+      params.push(data.avatar.path);
+      sets.push(`avatar_path = $${params.length}`);
     }
     params.push(data.updated_at, version);
     sets.push(`updated_at = $${params.length - 1}`, `stream_version = $${params.length}`);

@@ -13,6 +13,12 @@ export interface AppConfig {
   bodyLimitBytes: number;
   relayPollIntervalMs: number;
   shutdownTimeoutMs: number;
+  /** GET /users/:id: requests each non-admin user may make per interval (GitLab's `users_get_by_id_limit`); 0 disables. */
+  usersGetByIdLimit: number;
+  /** Length of that window in seconds (GitLab: 10 minutes). */
+  usersGetByIdIntervalSeconds: number;
+  /** Usernames exempt from that limit, lower-cased (`users_get_by_id_limit_allowlist`). */
+  usersGetByIdLimitAllowlist: string[];
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -23,6 +29,20 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new Error(`Environment variable ${name} must be a non-negative integer, got "${raw}"`);
   }
   return value;
+}
+
+function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = intFromEnv(env, name, fallback);
+  if (value === 0) throw new Error(`Environment variable ${name} must be a positive integer, got "0"`);
+  return value;
+}
+
+/** A comma-separated list of usernames, trimmed and lower-cased; empty entries dropped. */
+export function usernameListFromEnv(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -39,6 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: intFromEnv(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024),
     relayPollIntervalMs: intFromEnv(env, 'RELAY_POLL_INTERVAL_MS', 500),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
+    usersGetByIdIntervalSeconds: positiveIntFromEnv(env, 'USERS_GET_BY_ID_INTERVAL_SECONDS', 600),
+    usersGetByIdLimitAllowlist: usernameListFromEnv(env.USERS_GET_BY_ID_LIMIT_ALLOWLIST),
   };
 }
 

@@ -2,6 +2,8 @@ import { describe, it, expect } from '@jest/globals';
 import type { EventMetadata, StoredEvent } from '@app/eventstore';
 import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenCreatedData } from '@app/credentials';
 import { USER_CREATED, USER_DELETED, USER_UPDATED, type UserCreatedData, type UserDeletedData, type UserUpdatedData } from '@app/identity';
+import { CUSTOM_ATTRIBUTE_CREATED, CUSTOM_ATTRIBUTE_DELETED, CUSTOM_ATTRIBUTE_UPDATED } from '@app/identity';
+import { USER_IDENTITY_REMOVED, type UserIdentityRemovedData } from '@app/identity';
 import { auditEventsFor, AUDITED_EVENT_TYPES } from './audit-event.mapper.js';
 
 const OCCURRED_AT = new Date('2026-11-21T12:00:00.000Z');
@@ -231,11 +233,76 @@ describe('auditEventsFor', () => {
     expect(JSON.stringify(rows)).not.toContain('DIGEST-SHOULD-NOT-LEAK');
   });
 
+  it('given user_identity_removed, then one user_identity_removed row naming the provider and uid', () => {
+    const data: UserIdentityRemovedData = { id: 42, username: 'jdoe', provider: 'github', extern_uid: 'gh-77', removed_at: OCCURRED_AT.toISOString() };
+    const rows = auditEventsFor(stored(USER_IDENTITY_REMOVED, data));
+
+    expect(rows).toEqual([
+      {
+        author_id: 1,
+        entity_id: 42,
+        entity_type: 'User',
+        event_name: 'user_identity_removed',
+        created_at: OCCURRED_AT,
+        source_event_id: '0b4f3c1e-0000-4000-8000-000000000001',
+        details: {
+          event_name: 'user_identity_removed',
+          author_name: 'root',
+          author_class: 'User',
+          target_id: 42,
+          target_type: 'User',
+          target_details: 'jdoe',
+          remove: 'identity',
+          provider: 'github',
+          extern_uid: 'gh-77',
+          custom_message: 'Removed github identity gh-77',
+          ip_address: '10.0.0.5',
+          entity_path: 'jdoe',
+          request_id: 'req-123',
+        },
+      },
+    ]);
+  });
+
   it('given an event type it does not audit, then no rows', () => {
     expect(auditEventsFor(stored('social.user_followed', { id: 1 }))).toEqual([]);
   });
 
-  it('then the audited types are exactly the four handled above', () => {
-    expect([...AUDITED_EVENT_TYPES].sort()).toEqual([PERSONAL_ACCESS_TOKEN_CREATED, USER_CREATED, USER_DELETED, USER_UPDATED].sort());
+  describe('custom attributes', () => {
+    const common = { author_id: 1, entity_id: 42, entity_type: 'User', created_at: OCCURRED_AT, source_event_id: '0b4f3c1e-0000-4000-8000-000000000001' };
+    const details = { author_name: 'root', author_class: 'User', target_id: 42, target_type: 'User', target_details: 'user-42', ip_address: '10.0.0.5', entity_path: 'user-42', request_id: 'req-123' };
+
+    it('given custom_attribute_created, then one custom_attribute_created row with the key and value', () => {
+      const rows = auditEventsFor(stored(CUSTOM_ATTRIBUTE_CREATED, { user_id: 42, key: 'team', value: 'platform', created_at: OCCURRED_AT.toISOString() }));
+      expect(rows).toEqual([
+        {
+          ...common,
+          event_name: 'custom_attribute_created',
+          details: { event_name: 'custom_attribute_created', ...details, add: 'custom_attribute', custom_attribute_key: 'team', to: 'platform', custom_message: 'Created custom attribute team' },
+        },
+      ]);
+    });
+
+    it('given custom_attribute_updated, then one custom_attribute_updated row with from and to', () => {
+      const rows = auditEventsFor(
+        stored(CUSTOM_ATTRIBUTE_UPDATED, { user_id: 42, key: 'team', value: 'infra', previous_value: 'platform', updated_at: OCCURRED_AT.toISOString() }),
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0].event_name).toBe('custom_attribute_updated');
+      expect(rows[0].details).toMatchObject({ change: 'custom_attribute', custom_attribute_key: 'team', from: 'platform', to: 'infra', custom_message: 'Changed custom attribute team from platform to infra' });
+    });
+
+    it('given custom_attribute_deleted, then one custom_attribute_destroyed row', () => {
+      const rows = auditEventsFor(stored(CUSTOM_ATTRIBUTE_DELETED, { user_id: 42, key: 'team', previous_value: 'infra', deleted_at: OCCURRED_AT.toISOString() }));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ ...common, event_name: 'custom_attribute_destroyed' });
+      expect(rows[0].details).toMatchObject({ remove: 'custom_attribute', custom_attribute_key: 'team', from: 'infra', custom_message: 'Removed custom attribute team' });
+    });
+  });
+
+  it('then the audited types are exactly the ones handled above', () => {
+    expect([...AUDITED_EVENT_TYPES].sort()).toEqual(
+      [PERSONAL_ACCESS_TOKEN_CREATED, USER_CREATED, USER_DELETED, USER_UPDATED, USER_IDENTITY_REMOVED, CUSTOM_ATTRIBUTE_CREATED, CUSTOM_ATTRIBUTE_UPDATED, CUSTOM_ATTRIBUTE_DELETED].sort(),
+    );
   });
 });

@@ -1,6 +1,15 @@
 import type { StoredEvent } from '@app/eventstore';
 import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenCreatedData } from '@app/credentials';
 import { USER_CREATED, USER_DELETED, USER_UPDATED, type UserCreatedData, type UserDeletedData, type UserUpdatedData } from '@app/identity';
+import { USER_IDENTITY_REMOVED, type UserIdentityRemovedData } from '@app/identity';
+import {
+  CUSTOM_ATTRIBUTE_CREATED,
+  CUSTOM_ATTRIBUTE_DELETED,
+  CUSTOM_ATTRIBUTE_UPDATED,
+  type CustomAttributeCreatedData,
+  type CustomAttributeDeletedData,
+  type CustomAttributeUpdatedData,
+} from '@app/identity';
 
 /** A GitLab-shaped audit row, before it gets its id. */
 export interface AuditEventDraft {
@@ -82,6 +91,17 @@ export function auditEventsFor(event: StoredEvent): AuditEventDraft[] {
       }
       return [...rows.values()];
     }
+    case USER_IDENTITY_REMOVED: {
+      const data = event.data as UserIdentityRemovedData;
+      return [
+        base(data.id, 'user_identity_removed', data.username, {
+          remove: 'identity',
+          provider: data.provider,
+          extern_uid: data.extern_uid,
+          custom_message: `Removed ${data.provider} identity ${data.extern_uid}`,
+        }),
+      ];
+    }
     case PERSONAL_ACCESS_TOKEN_CREATED: {
       const data = event.data as PersonalAccessTokenCreatedData;
       return [
@@ -94,9 +114,44 @@ export function auditEventsFor(event: StoredEvent): AuditEventDraft[] {
         }),
       ];
     }
+    // Custom attributes: one row each, named after GitLab's model callbacks (custom_attribute_created/updated/destroyed).
+    case CUSTOM_ATTRIBUTE_CREATED: {
+      const data = event.data as CustomAttributeCreatedData;
+      return [
+        base(data.user_id, 'custom_attribute_created', `user-${data.user_id}`, {
+          add: 'custom_attribute',
+          custom_attribute_key: data.key,
+          to: data.value,
+          custom_message: `Created custom attribute ${data.key}`,
+        }),
+      ];
+    }
+    case CUSTOM_ATTRIBUTE_UPDATED: {
+      const data = event.data as CustomAttributeUpdatedData;
+      return [
+        base(data.user_id, 'custom_attribute_updated', `user-${data.user_id}`, {
+          change: 'custom_attribute',
+          custom_attribute_key: data.key,
+          from: data.previous_value,
+          to: data.value,
+          custom_message: `Changed custom attribute ${data.key} from ${data.previous_value} to ${data.value}`,
+        }),
+      ];
+    }
+    case CUSTOM_ATTRIBUTE_DELETED: {
+      const data = event.data as CustomAttributeDeletedData;
+      return [
+        base(data.user_id, 'custom_attribute_destroyed', `user-${data.user_id}`, {
+          remove: 'custom_attribute',
+          custom_attribute_key: data.key,
+          from: data.previous_value,
+          custom_message: `Removed custom attribute ${data.key}`,
+        }),
+      ];
+    }
     default:
       return [];
   }
 }
 
-export const AUDITED_EVENT_TYPES: readonly string[] = [USER_CREATED, USER_UPDATED, USER_DELETED, PERSONAL_ACCESS_TOKEN_CREATED];
+export const AUDITED_EVENT_TYPES: readonly string[] = [USER_CREATED, USER_UPDATED, USER_DELETED, USER_IDENTITY_REMOVED, PERSONAL_ACCESS_TOKEN_CREATED, CUSTOM_ATTRIBUTE_CREATED, CUSTOM_ATTRIBUTE_UPDATED, CUSTOM_ATTRIBUTE_DELETED];

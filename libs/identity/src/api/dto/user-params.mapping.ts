@@ -1,5 +1,6 @@
 import type { UserProfile } from '../../domain/user/user.events.js';
-import type { ParsedParams } from '@app/shared';
+import { ParamsInvalidError, type ParsedParams } from '@app/shared';
+import type { AvatarFile } from '../../infrastructure/avatar-store.js';
 import type { CreateUserParams } from './create-user.params.js';
 import type { UpdateUserParams } from './update-user.params.js';
 
@@ -31,4 +32,25 @@ export function profileChanges(params: ParsedParams<UpdateUserParams | CreateUse
 
 export function profileFromCreate(params: ParsedParams<CreateUserParams>): Pick<UserProfile, 'username' | 'email' | 'name'> & Partial<UserProfile> {
   return { ...profileChanges(params, IGNORED_ON_CREATE), username: params.username, email: params.email, name: params.name };
+}
+
+/** A file multer parsed from a multipart body. */
+interface MultipartFile {
+  originalname: string;
+  buffer: Buffer;
+}
+
+function isMultipartFile(value: unknown): value is MultipartFile {
+  return typeof value === 'object' && value !== null && Buffer.isBuffer((value as MultipartFile).buffer) && typeof (value as MultipartFile).originalname === 'string';
+}
+
+/**
+ * The `avatar` upload (Grape `type: File`): only a multipart file part is one; anything else
+ * that was sent (a JSON or form string, a number, …) is `400 {"error":"avatar is invalid"}`.
+ */
+export function avatarFromParams(params: ParsedParams<UpdateUserParams | CreateUserParams>): AvatarFile | null {
+  const value = params.avatar;
+  if (value === undefined || value === null) return null;
+  if (!isMultipartFile(value)) throw new ParamsInvalidError(['avatar is invalid']);
+  return { originalName: value.originalname, bytes: value.buffer };
 }

@@ -61,6 +61,7 @@ function addBasic(out: Json, row: UserBasicRow, ctx: PresenterContext): Json {
   out.state = row.state;
   out.locked = row.locked;
   out.avatar_url = avatarUrl(row, ctx);
+  if (row.custom_attributes) out.custom_attributes = row.custom_attributes.map(({ key, value }) => ({ key, value }));
   out.web_url = `${ctx.externalUrl}/${row.username}`;
   return out;
 }

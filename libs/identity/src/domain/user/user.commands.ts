@@ -1,6 +1,13 @@
 import type { Identity, UserProfile, UserType } from './user.events.js';
 
 /** How the initial password is chosen (`reset_password` / `force_random_password` win over `password`). */
+/** What the decider needs to know about an uploaded avatar. */
+export interface AvatarUpload {
+  filename: string;
+  size: number;
+  sha256: string;
+}
+
 export type PasswordMode = 'given' | 'reset' | 'random';
 
 export interface CreateUserCommand {
@@ -16,6 +23,8 @@ export interface CreateUserCommand {
   password: string | null;
   skipConfirmation: boolean;
   identity: Identity | null;
+  /** An uploaded avatar (its bytes stay outside the domain). */
+  avatar?: AvatarUpload | null;
 }
 
 export interface UpdateUserCommand {
@@ -25,6 +34,7 @@ export interface UpdateUserCommand {
   password: string | null;
   skipReconfirmation: boolean;
   identity: Identity | null;
+  avatar?: AvatarUpload | null;
 }
 
 export interface DeleteUserCommand {
@@ -33,4 +43,9 @@ export interface DeleteUserCommand {
   ghostUserId: number | null;
 }
 
-export type UserCommand = CreateUserCommand | UpdateUserCommand | DeleteUserCommand;
+export interface RemoveIdentityCommand {
+  kind: 'remove_identity';
+  provider: string;
+}
+
+export type UserCommand = CreateUserCommand | UpdateUserCommand | DeleteUserCommand | RemoveIdentityCommand;

@@ -13,7 +13,14 @@ import {
   type UserProfile,
   type UserUpdatedData,
 } from './user.events.js';
-import { USERNAME_OCI_MESSAGE, USERNAME_PATH_MESSAGE, WEAK_PASSWORD_MESSAGE } from './user.rules.js';
+import {
+  AVATAR_FORMAT_MESSAGE,
+  AVATAR_SIZE_MESSAGE,
+  UNVERIFIED_EMAIL_MESSAGE,
+  USERNAME_OCI_MESSAGE,
+  USERNAME_PATH_MESSAGE,
+  WEAK_PASSWORD_MESSAGE,
+} from './user.rules.js';
 
 const NOW = new Date('2026-11-21T12:00:00.000Z');
 const LATER = new Date('2026-11-22T08:30:00.000Z');
@@ -461,8 +468,10 @@ describe('decide create_user', () => {
       expect(createdData(decide(createCommand({ projects_limit: 0 }), initialUserState, NOW)).projects_limit).toBe(0);
     });
 
-    it('when the user is external and projects_limit negative, then the forced 0 wins and there is no error', () => {
-      expect(createdData(decide(createCommand({ external: true, projects_limit: -5 }), initialUserState, NOW)).projects_limit).toBe(0);
+    it('when the user is external and projects_limit negative, then it is invalid (validation runs before the external rule)', () => {
+      expect(validationErrors(createCommand({ external: true, projects_limit: -5 }))).toEqual({
+        projects_limit: ['must be greater than or equal to 0'],
+      });
     });
 
     it.each(['not-an-email', 'two@@example.com', 'with space@example.com'])('when the email is "%s", then it is invalid', (email) => {
@@ -479,8 +488,8 @@ describe('decide create_user', () => {
 
     it('when public_email or commit_email are malformed, then they are invalid; "_private" is a valid commit email', () => {
       expect(validationErrors(createCommand({ public_email: 'nope', commit_email: 'nope' }))).toEqual({
-        public_email: ['is invalid'],
-        commit_email: ['is invalid'],
+        public_email: ['is invalid', UNVERIFIED_EMAIL_MESSAGE],
+        commit_email: ['is invalid', UNVERIFIED_EMAIL_MESSAGE],
       });
       expect(createdData(decide(createCommand({ commit_email: '_private' }), initialUserState, NOW)).commit_email).toBe('_private');
     });
@@ -713,5 +722,189 @@ describe('decide delete_user', () => {
     const [event] = decide(deleteCommand(), given(created, renamed), LATER);
 
     expect((event.data as UserDeletedData).username).toBe('renamed');
+  });
+});
+
+// ---- external users (GitLab `ensure_user_rights_and_limits`) ---------------------------------
+
+describe('decide: external user rights and limits', () => {
+  const external = () => given(userCreated({ external: true }, { skipConfirmation: true }));
+  const internal = () => given(userCreated({ can_create_group: false, projects_limit: 5 }, { skipConfirmation: true }));
+
+  it('given an external user, when an admin raises projects_limit, then it changes (the rule only runs when external changes)', () => {
+    const data = updatedData(decide(updateCommand({ projects_limit: 10 }), external(), LATER));
+    expect(data.changes).toEqual({ projects_limit: 10 });
+  });
+
+  it('given an external user, when an admin allows group creation, then it changes', () => {
+    const data = updatedData(decide(updateCommand({ can_create_group: true, bio: 'x' }), external(), LATER));
+    expect(data.changes).toEqual({ can_create_group: true, bio: 'x' });
+  });
+
+  it('given an external user, when another attribute changes, then limits are not touched', () => {
+    const state = given(userCreated({ external: true }, { skipConfirmation: true }), updatedEvent({ projects_limit: 3 }));
+    const data = updatedData(decide(updateCommand({ bio: 'x' }), state, LATER));
+    expect(data.changes).toEqual({ bio: 'x' });
+  });
+
+  it('when a user becomes external, then the forced values win over what the same update asked', () => {
+    const data = updatedData(decide(updateCommand({ external: true, projects_limit: 10, can_create_group: true }), internal(), LATER));
+    expect(data.changes).toEqual({ external: true, projects_limit: 0 });
+    expect(data.previous).toEqual({ external: false, projects_limit: 5 });
+  });
+
+  it('when an external user becomes internal, then the instance defaults come back', () => {
+    const data = updatedData(decide(updateCommand({ external: false }), external(), LATER));
+    expect(data.changes).toEqual({ external: false, can_create_group: true, projects_limit: 100_000 });
+  });
+
+  it('when an external user becomes internal with values in the same update, then values that change are kept', () => {
+    // can_create_group=false equals the stored value, so (as with ActiveRecord's `changed?`) the default wins.
+    const data = updatedData(decide(updateCommand({ external: false, projects_limit: 7, can_create_group: false }), external(), LATER));
+    expect(data.changes).toEqual({ external: false, projects_limit: 7, can_create_group: true });
+  });
+
+  it('when external is sent unchanged, then nothing is forced', () => {
+    const state = given(userCreated({ external: true }, { skipConfirmation: true }), updatedEvent({ projects_limit: 3 }));
+    expect(decide(updateCommand({ external: true }), state, LATER)).toEqual([]);
+  });
+
+  it('when a user becomes external with a negative projects_limit, then it is invalid (validation before the rule)', () => {
+    expect(validationErrors(updateCommand({ external: true, projects_limit: -1 }), internal())).toEqual({
+      projects_limit: ['must be greater than or equal to 0'],
+    });
+  });
+
+  /** A user_updated event from the decider for a user created external. */
+  function updatedEvent(changes: Partial<UserProfile>): UserEvent {
+    return decide(updateCommand(changes), external(), NOW)[0];
+  }
+});
+
+// ---- public_email / commit_email ownership ---------------------------------------------------
+
+describe('decide: public_email and commit_email must be verified addresses', () => {
+  const confirmed = () => given(userCreated({}, { skipConfirmation: true }));
+  const unconfirmed = () => given(userCreated());
+
+  it('on create, a confirmed user may show the primary email publicly (any case)', () => {
+    const data = createdData(decide(createCommand({ public_email: 'JDoe@Example.com' }, { skipConfirmation: true }), initialUserState, NOW));
+    expect(data.public_email).toBe('JDoe@Example.com');
+  });
+
+  it('on create, an unconfirmed user may not: the primary email is not verified yet', () => {
+    expect(validationErrors(createCommand({ public_email: 'jdoe@example.com' }))).toEqual({ public_email: [UNVERIFIED_EMAIL_MESSAGE] });
+  });
+
+  it('on create, another address is refused', () => {
+    expect(validationErrors(createCommand({ public_email: 'other@example.com' }, { skipConfirmation: true }))).toEqual({
+      public_email: [UNVERIFIED_EMAIL_MESSAGE],
+    });
+  });
+
+  it('on update, public_email and commit_email with another address are refused with the same message', () => {
+    expect(validationErrors(updateCommand({ public_email: 'x@example.com', commit_email: 'y@example.com' }), confirmed())).toEqual({
+      public_email: [UNVERIFIED_EMAIL_MESSAGE],
+      commit_email: [UNVERIFIED_EMAIL_MESSAGE],
+    });
+  });
+
+  it('on update, the primary email of a confirmed user is accepted for both', () => {
+    const data = updatedData(decide(updateCommand({ public_email: 'jdoe@example.com', commit_email: 'jdoe@example.com' }), confirmed(), LATER));
+    expect(data.changes).toEqual({ public_email: 'jdoe@example.com', commit_email: 'jdoe@example.com' });
+  });
+
+  it('on update of an unconfirmed user, the primary email is refused', () => {
+    expect(validationErrors(updateCommand({ commit_email: 'jdoe@example.com' }), unconfirmed())).toEqual({
+      commit_email: [UNVERIFIED_EMAIL_MESSAGE],
+    });
+  });
+
+  it('"_private" is always an allowed commit email', () => {
+    const data = updatedData(decide(updateCommand({ commit_email: '_private' }), unconfirmed(), LATER));
+    expect(data.changes).toEqual({ commit_email: '_private' });
+  });
+
+  it('an empty commit_email clears it; an empty public_email is accepted', () => {
+    const state = given(userCreated({}, { skipConfirmation: true }), decide(updateCommand({ commit_email: '_private' }), confirmed(), NOW)[0]);
+    const data = updatedData(decide(updateCommand({ commit_email: '', public_email: '' }), state, LATER));
+    expect(data.changes).toEqual({ commit_email: null, public_email: '' });
+  });
+
+  it('an address waiting for reconfirmation is not verified yet', () => {
+    expect(validationErrors(updateCommand({ email: 'new@example.com', public_email: 'new@example.com' }), confirmed())).toEqual({
+      public_email: [UNVERIFIED_EMAIL_MESSAGE],
+    });
+  });
+
+  it('with skip_reconfirmation, the new primary email (still confirmed) is accepted in the same update', () => {
+    const data = updatedData(
+      decide(updateCommand({ email: 'new@example.com', public_email: 'new@example.com' }, { skipReconfirmation: true }), confirmed(), LATER),
+    );
+    expect(data.changes).toMatchObject({ email: 'new@example.com', public_email: 'new@example.com' });
+  });
+
+  it('an unchanged public_email is not checked again (GitLab validates it only when it changes)', () => {
+    const state = given(userCreated({ public_email: 'jdoe@example.com' }, { skipConfirmation: true }));
+    const data = updatedData(decide(updateCommand({ public_email: 'jdoe@example.com', email: 'new@example.com' }, { skipReconfirmation: true }), state, LATER));
+    expect(data.changes).toMatchObject({ email: 'new@example.com' });
+  });
+});
+
+// ---- avatar ----------------------------------------------------------------------------------
+
+describe('decide: avatar uploads', () => {
+  const SHA = 'a'.repeat(64);
+  const avatar = (filename: string, size = 100) => ({ filename, size, sha256: SHA });
+
+  it('on create, the event records the path and digest of the avatar', () => {
+    const data = createdData(decide(createCommand({}, { avatar: avatar('me.png') }), initialUserState, NOW));
+    expect(data.avatar).toEqual({ filename: 'me.png', path: `/uploads/-/system/user/avatar/${USER_ID}/me.png`, sha256: SHA });
+  });
+
+  it('without an upload, the event has no avatar', () => {
+    expect(createdData(decide(createCommand(), initialUserState, NOW))).not.toHaveProperty('avatar');
+  });
+
+  it('the file name is sanitized like CarrierWave does', () => {
+    const data = createdData(decide(createCommand({}, { avatar: avatar('../my face (1).JPG') }), initialUserState, NOW));
+    expect(data.avatar?.filename).toBe('my_face__1_.JPG');
+  });
+
+  it.each(['me.svg', 'me.txt', 'me', 'me.png.exe'])('a file named "%s" has an unsupported format', (filename) => {
+    expect(validationErrors(createCommand({}, { avatar: avatar(filename) }))).toEqual({ avatar: [AVATAR_FORMAT_MESSAGE] });
+  });
+
+  it.each(['a.png', 'a.jpg', 'a.jpeg', 'a.gif', 'a.bmp', 'a.tiff', 'a.ico', 'a.webp', 'A.PNG'])('"%s" is accepted', (filename) => {
+    expect(createdData(decide(createCommand({}, { avatar: avatar(filename) }), initialUserState, NOW)).avatar?.filename).toBe(filename);
+  });
+
+  it('200 KiB is accepted; one byte more is too big', () => {
+    expect(createdData(decide(createCommand({}, { avatar: avatar('a.png', 200 * 1024) }), initialUserState, NOW)).avatar).toBeDefined();
+    expect(validationErrors(createCommand({}, { avatar: avatar('a.png', 200 * 1024 + 1) }))).toEqual({ avatar: [AVATAR_SIZE_MESSAGE] });
+  });
+
+  it('avatar errors come with the other attribute errors', () => {
+    expect(validationErrors(createCommand({ bio: 'b'.repeat(256) }, { avatar: avatar('a.svg', 300_000) }))).toEqual({
+      avatar: [AVATAR_FORMAT_MESSAGE, AVATAR_SIZE_MESSAGE],
+      bio: ['is too long (maximum is 255 characters)'],
+    });
+  });
+
+  it('on update, an upload alone emits user_updated with the avatar and no attribute changes', () => {
+    const state = given(userCreated({}, { skipConfirmation: true }));
+    const data = updatedData(decide(updateCommand({}, { avatar: avatar('new.gif') }), state, LATER));
+    expect(data.changes).toEqual({});
+    expect(data.avatar).toEqual({ filename: 'new.gif', path: `/uploads/-/system/user/avatar/${USER_ID}/new.gif`, sha256: SHA });
+  });
+
+  it('on update, a bad avatar is a validation error', () => {
+    const state = given(userCreated({}, { skipConfirmation: true }));
+    expect(validationErrors(updateCommand({}, { avatar: avatar('new.pdf') }), state)).toEqual({ avatar: [AVATAR_FORMAT_MESSAGE] });
+  });
+
+  it('the avatar never becomes part of the folded profile', () => {
+    const state = given(userCreated({}, { avatar: avatar('me.png') }));
+    expect(state.profile).not.toHaveProperty('avatar');
   });
 });

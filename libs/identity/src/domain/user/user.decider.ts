@@ -10,7 +10,21 @@ import {
   type UserProfile,
   type UserType,
 } from './user.events.js';
-import { passwordErrors, profileErrors, sanitizeName, type Errors } from './user.rules.js';
+import {
+  avatarErrors,
+  avatarPath,
+  ownedEmailErrors,
+  passwordErrors,
+  profileErrors,
+  sanitizeAvatarFilename,
+  sanitizeName,
+  type Errors,
+} from './user.rules.js';
+import type { AvatarUpload } from './user.commands.js';
+import type { AvatarRef } from './user.events.js';
+import type { RemoveIdentityCommand } from './user.commands.js';
+import { IdentityNotFoundError } from './user.errors.js';
+import { USER_IDENTITY_REMOVED } from './user.events.js';
 
 export interface UserState {
   status: 'absent' | 'present' | 'deleted';
@@ -52,7 +66,7 @@ export const USER_DEFAULTS: Omit<UserProfile, 'username' | 'email' | 'name'> = {
 export function evolve(state: UserState, event: UserEvent): UserState {
   switch (event.type) {
     case USER_CREATED: {
-      const { id, user_type, identities, namespace_id, created_by_id, created_at, password_reset_requested, ...profile } = event.data;
+      const { id, user_type, identities, namespace_id, created_by_id, created_at, password_reset_requested, avatar, ...profile } = event.data;
       return { status: 'present', id, userType: user_type, profile, identities };
     }
     case USER_UPDATED:
@@ -63,6 +77,8 @@ export function evolve(state: UserState, event: UserEvent): UserState {
       };
     case USER_DELETED:
       return { ...state, status: 'deleted' };
+    case USER_IDENTITY_REMOVED:
+      return { ...state, identities: state.identities.filter((identity) => identity.provider !== event.data.provider) };
   }
 }
 
@@ -74,12 +90,39 @@ export function decide(command: UserCommand, state: UserState, now: Date): UserE
       return decideUpdate(command, state, now);
     case 'delete_user':
       return decideDelete(command, state, now);
+    case 'remove_identity':
+      return decideRemoveIdentity(command, state, now);
   }
 }
 
-/** An external user can neither create groups nor projects. */
-function applyExternalRules(profile: UserProfile): UserProfile {
-  return profile.external ? { ...profile, can_create_group: false, projects_limit: 0 } : profile;
+/**
+ * GitLab's `ensure_user_rights_and_limits` (a before_save, so after validation), run on create and
+ * only when `external` changes: an external user can neither create groups nor projects; a user
+ * made internal again gets the instance defaults back, unless this same update set them.
+ */
+function applyExternalRules(next: UserProfile, current: UserProfile | null, requested: Partial<UserProfile>): UserProfile {
+  if (current !== null && next.external === current.external) return next;
+  if (next.external) return { ...next, can_create_group: false, projects_limit: 0 };
+  if (current === null) return next;
+  const changedNow = (key: 'can_create_group' | 'projects_limit') => requested[key] !== undefined && requested[key] !== current[key];
+  return {
+    ...next,
+    can_create_group: changedNow('can_create_group') ? next.can_create_group : USER_DEFAULTS.can_create_group,
+    projects_limit: changedNow('projects_limit') ? next.projects_limit : USER_DEFAULTS.projects_limit,
+  };
+}
+
+function mergeErrors(into: Errors, more: Errors): void {
+  for (const [attr, messages] of Object.entries(more)) (into[attr] ??= []).push(...messages);
+}
+
+/** Validates an uploaded avatar into `errors`; returns what the event records. */
+function avatarRef(userId: number, avatar: AvatarUpload | null | undefined, errors: Errors): AvatarRef | undefined {
+  if (!avatar) return undefined;
+  const filename = sanitizeAvatarFilename(avatar.filename);
+  const messages = avatarErrors({ filename, size: avatar.size });
+  if (messages.length) errors.avatar = messages;
+  return { filename, path: avatarPath(userId, filename), sha256: avatar.sha256 };
 }
 
 function throwIfInvalid(errors: Errors): void {
@@ -89,15 +132,19 @@ function throwIfInvalid(errors: Errors): void {
 function decideCreate(command: CreateUserCommand, state: UserState, now: Date): UserEvent[] {
   if (state.status !== 'absent') throw new ConflictError(`User ${command.id} already exists`, 'identity.user_exists');
   const given = Object.fromEntries(Object.entries(command.profile).filter(([, value]) => value !== undefined));
-  const profile = applyExternalRules({
+  const validated = {
     ...USER_DEFAULTS,
     ...given,
     name: sanitizeName(command.profile.name),
     private_profile: command.profile.private_profile ?? USER_DEFAULTS.private_profile,
     confirmed_at: command.skipConfirmation ? now.toISOString() : null,
     unconfirmed_email: null,
-  } as UserProfile);
-  const errors = profileErrors(profile);
+  } as UserProfile;
+  const errors: Errors = {};
+  const avatar = avatarRef(command.id, command.avatar, errors);
+  mergeErrors(errors, profileErrors(validated));
+  mergeErrors(errors, ownedEmailErrors(validated, { public_email: true, commit_email: true }));
+  const profile = applyExternalRules(validated, null, validated);
   if (command.passwordMode === 'given') {
     const messages = command.password === null ? ["can't be blank"] : passwordErrors(command.password, profile);
     if (messages.length) errors.password = messages;
@@ -115,6 +162,7 @@ function decideCreate(command: CreateUserCommand, state: UserState, now: Date): 
         created_by_id: command.createdById,
         identities: command.identity ? [command.identity] : [],
         password_reset_requested: command.passwordMode === 'reset',
+        ...(avatar ? { avatar } : {}),
         created_at: now.toISOString(),
       },
     },
@@ -135,9 +183,21 @@ function decideUpdate(command: UpdateUserCommand, state: UserState, now: Date): 
   } else if (requested.email !== undefined) {
     requested.unconfirmed_email = null;
   }
-  const next = applyExternalRules({ ...current, ...requested });
+  // An empty commit_email clears it (the primary email is used again).
+  if (requested.commit_email === '') requested.commit_email = null;
+  const merged: UserProfile = { ...current, ...requested };
+  const errors: Errors = {};
+  const avatar = avatarRef(state.id, command.avatar, errors);
   // Devise validates a new address before postponing it to unconfirmed_email.
-  const errors = profileErrors(pendingEmail === null ? next : { ...next, email: pendingEmail });
+  mergeErrors(errors, profileErrors(pendingEmail === null ? merged : { ...merged, email: pendingEmail }));
+  mergeErrors(
+    errors,
+    ownedEmailErrors(merged, {
+      public_email: requested.public_email !== undefined && requested.public_email !== current.public_email,
+      commit_email: requested.commit_email !== undefined && requested.commit_email !== current.commit_email,
+    }),
+  );
+  const next = applyExternalRules(merged, current, requested);
   if (command.password !== null) {
     const messages = passwordErrors(command.password, next);
     if (messages.length) errors.password = messages;
@@ -155,7 +215,7 @@ function decideUpdate(command: UpdateUserCommand, state: UserState, now: Date): 
   const identities = command.identity ? mergeIdentity(state.identities, command.identity) : undefined;
   const identitiesChanged = identities !== undefined && JSON.stringify(identities) !== JSON.stringify(state.identities);
   const passwordChanged = command.password !== null;
-  if (Object.keys(changes).length === 0 && !identitiesChanged && !passwordChanged) return [];
+  if (Object.keys(changes).length === 0 && !identitiesChanged && !passwordChanged && !avatar) return [];
   return [
     {
       type: USER_UPDATED,
@@ -168,6 +228,7 @@ function decideUpdate(command: UpdateUserCommand, state: UserState, now: Date): 
         ...(identitiesChanged ? { identities } : {}),
         password_changed: passwordChanged,
         password_expires_at: passwordChanged && command.actorId !== state.id ? now.toISOString() : null,
+        ...(avatar ? { avatar } : {}),
         updated_at: now.toISOString(),
       },
     },
@@ -191,6 +252,26 @@ function decideDelete(command: DeleteUserCommand, state: UserState, now: Date): 
         hard_delete: command.hardDelete,
         ghost_user_id: command.hardDelete ? null : command.ghostUserId,
         deleted_at: now.toISOString(),
+      },
+    },
+  ];
+}
+
+/** GitLab's `DELETE /users/:id/identities/:provider`: the identity for exactly that provider must be linked. */
+function decideRemoveIdentity(command: RemoveIdentityCommand, state: UserState, now: Date): UserEvent[] {
+  if (state.status !== 'present' || !state.profile) throw new UserNotFoundError();
+  const identity = state.identities.find((existing) => existing.provider === command.provider);
+  if (!identity) throw new IdentityNotFoundError();
+  return [
+    {
+      type: USER_IDENTITY_REMOVED,
+      schemaVersion: 1,
+      data: {
+        id: state.id,
+        username: state.profile.username,
+        provider: identity.provider,
+        extern_uid: identity.extern_uid,
+        removed_at: now.toISOString(),
       },
     },
   ];

@@ -38,9 +38,18 @@ export interface Identity {
 
 export type UserType = 'human' | 'ghost';
 
+/** An uploaded avatar as the log records it: where it is served and its digest, never its bytes. */
+export interface AvatarRef {
+  filename: string;
+  /** `/uploads/-/system/user/avatar/<id>/<filename>`. */
+  path: string;
+  sha256: string;
+}
+
 export const USER_CREATED = 'identity.user_created';
 export const USER_UPDATED = 'identity.user_updated';
 export const USER_DELETED = 'identity.user_deleted';
+export const USER_IDENTITY_REMOVED = 'identity.user_identity_removed';
 
 export interface UserCreatedData extends UserProfile {
   id: number;
@@ -50,6 +59,8 @@ export interface UserCreatedData extends UserProfile {
   identities: Identity[];
   /** True when the admin asked for a reset link instead of setting a password. */
   password_reset_requested: boolean;
+  /** Set when an avatar was uploaded with the create. */
+  avatar?: AvatarRef;
   created_at: string;
 }
 
@@ -66,6 +77,8 @@ export interface UserUpdatedData {
   password_changed: boolean;
   /** Set when an admin changed another user's password: they must change it at next sign-in. */
   password_expires_at: string | null;
+  /** Set when a new avatar was uploaded. */
+  avatar?: AvatarRef;
   updated_at: string;
 }
 
@@ -81,9 +94,20 @@ export interface UserDeletedData {
 export type UserEvent =
   | { type: typeof USER_CREATED; schemaVersion: 1; data: UserCreatedData }
   | { type: typeof USER_UPDATED; schemaVersion: 1; data: UserUpdatedData }
-  | { type: typeof USER_DELETED; schemaVersion: 1; data: UserDeletedData };
+  | { type: typeof USER_DELETED; schemaVersion: 1; data: UserDeletedData }
+  | { type: typeof USER_IDENTITY_REMOVED; schemaVersion: 1; data: UserIdentityRemovedData };
 
-export const USER_EVENT_TYPES = [USER_CREATED, USER_UPDATED, USER_DELETED] as const;
+/** An admin unlinked one external identity (`DELETE /users/:id/identities/:provider`). */
+export interface UserIdentityRemovedData {
+  id: number;
+  username: string;
+  provider: string;
+  /** The uid that was linked, for the audit log. */
+  extern_uid: string;
+  removed_at: string;
+}
+
+export const USER_EVENT_TYPES = [USER_CREATED, USER_UPDATED, USER_DELETED, USER_IDENTITY_REMOVED] as const;
 
 export function userStreamId(userId: number): string {
   return `identity.user-${userId}`;

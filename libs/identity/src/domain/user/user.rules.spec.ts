@@ -2,6 +2,10 @@ import { describe, it, expect } from '@jest/globals';
 import { USER_DEFAULTS } from './user.decider.js';
 import type { UserProfile } from './user.events.js';
 import {
+  avatarContentType,
+  avatarPath,
+  sanitizeAvatarFilename,
+  verifiedEmails,
   isWeakPassword,
   passwordErrors,
   profileErrors,
@@ -121,5 +125,32 @@ describe('profileErrors', () => {
     const errors = profileErrors(profile({ name: '', username: 'x', email: '', theme_id: 0, color_scheme_id: 0, bio: 'b'.repeat(300) }));
 
     expect(Object.keys(errors)).toEqual(['name', 'username', 'email', 'bio', 'theme_id', 'color_scheme_id']);
+  });
+});
+
+describe('avatar rules', () => {
+  it('content types come from the extension, whatever the case', () => {
+    expect(avatarContentType('a.PNG')).toBe('image/png');
+    expect(avatarContentType('a.jpg')).toBe('image/jpeg');
+    expect(avatarContentType('a.jpeg')).toBe('image/jpeg');
+    expect(avatarContentType('a.ico')).toBe('image/vnd.microsoft.icon');
+    expect(avatarContentType('a.webp')).toBe('image/webp');
+    expect(avatarContentType('a.svg')).toBe('application/octet-stream');
+  });
+
+  it('file names lose their directories and unsafe characters', () => {
+    expect(sanitizeAvatarFilename('C:\\\\Users\\\\me\\\\pic.png')).toBe('pic.png');
+    expect(sanitizeAvatarFilename('../../etc/x y"z.png')).toBe('x_y_z.png');
+    expect(sanitizeAvatarFilename('.hidden.png')).toBe('_hidden.png');
+    expect(sanitizeAvatarFilename('')).toBe('avatar');
+  });
+
+  it('the served path is under /uploads/-/system/user/avatar/<id>/', () => {
+    expect(avatarPath(7, 'a.png')).toBe('/uploads/-/system/user/avatar/7/a.png');
+  });
+
+  it('verified emails are the primary email once confirmed', () => {
+    expect(verifiedEmails({ email: 'A@B.org', confirmed_at: '2026-01-01T00:00:00.000Z' })).toEqual(['a@b.org']);
+    expect(verifiedEmails({ email: 'A@B.org', confirmed_at: null })).toEqual([]);
   });
 });

@@ -109,3 +109,80 @@ export function profileErrors(profile: UserProfile): Errors {
   }
   return errors;
 }
+
+/**
+ * GitLab 18 (`app/models/user.rb` `public_email_verified` / `commit_email_verified`): a public or
+ * commit email must be one of the user's verified addresses. Older GitLab said "is not an email you own".
+ */
+export const UNVERIFIED_EMAIL_MESSAGE = 'must be an email you have verified';
+export const PRIVATE_COMMIT_EMAIL = '_private';
+
+/**
+ * The addresses a user has verified: the primary email once confirmed (there are no secondary
+ * emails yet). The private commit address (`_private`) is always verified.
+ */
+export function verifiedEmails(profile: Pick<UserProfile, 'email' | 'confirmed_at'>): string[] {
+  return profile.confirmed_at !== null ? [profile.email.toLowerCase()] : [];
+}
+
+/** Validates public_email and commit_email against the verified addresses, only when they change. */
+export function ownedEmailErrors(profile: UserProfile, changed: { public_email: boolean; commit_email: boolean }): Errors {
+  const errors: Errors = {};
+  const verified = verifiedEmails(profile);
+  if (changed.public_email && profile.public_email && !verified.includes(profile.public_email.toLowerCase())) {
+    add(errors, 'public_email', UNVERIFIED_EMAIL_MESSAGE);
+  }
+  const commit = profile.commit_email;
+  if (changed.commit_email && commit && commit !== PRIVATE_COMMIT_EMAIL && !verified.includes(commit.toLowerCase())) {
+    add(errors, 'commit_email', UNVERIFIED_EMAIL_MESSAGE);
+  }
+  return errors;
+}
+
+/** `UploaderHelper::SAFE_IMAGE_EXT`, the extensions GitLab accepts for avatars. */
+export const AVATAR_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tiff', 'ico', 'webp'] as const;
+/** `Avatarable::MAXIMUM_FILE_SIZE` (200 KiB). */
+export const AVATAR_MAX_BYTES = 200 * 1024;
+export const AVATAR_FORMAT_MESSAGE = `file format is not supported. Please try one of the following supported formats: ${AVATAR_EXTENSIONS.join(', ')}`;
+export const AVATAR_SIZE_MESSAGE = 'is too big (should be at most 200 KiB)';
+
+const AVATAR_CONTENT_TYPES: Record<(typeof AVATAR_EXTENSIONS)[number], string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  tiff: 'image/tiff',
+  ico: 'image/vnd.microsoft.icon',
+  webp: 'image/webp',
+};
+
+/** The lower-case extension of a file name ('' when it has none). */
+export function fileExtension(filename: string): string {
+  const dot = filename.lastIndexOf('.');
+  return dot <= 0 ? '' : filename.slice(dot + 1).toLowerCase();
+}
+
+/** CarrierWave's sanitizing: path parts dropped, anything but letters, digits, '.', '-', '+' and '_' becomes '_'. */
+export function sanitizeAvatarFilename(filename: string): string {
+  const base = filename.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[^a-zA-Z0-9.\-+_]/g, '_').replace(/^\.+/, '_');
+  return cleaned === '' ? 'avatar' : cleaned;
+}
+
+/** The content type an avatar is served with, from its (validated) extension. */
+export function avatarContentType(filename: string): string {
+  return AVATAR_CONTENT_TYPES[fileExtension(filename) as keyof typeof AVATAR_CONTENT_TYPES] ?? 'application/octet-stream';
+}
+
+export function avatarErrors(avatar: { filename: string; size: number }): string[] {
+  const messages: string[] = [];
+  if (!(AVATAR_EXTENSIONS as readonly string[]).includes(fileExtension(avatar.filename))) messages.push(AVATAR_FORMAT_MESSAGE);
+  if (avatar.size > AVATAR_MAX_BYTES) messages.push(AVATAR_SIZE_MESSAGE);
+  return messages;
+}
+
+/** Where an uploaded avatar is served (`AvatarUploader` store dir `user/avatar/<id>`). */
+export function avatarPath(userId: number, filename: string): string {
+  return `/uploads/-/system/user/avatar/${userId}/${filename}`;
+}

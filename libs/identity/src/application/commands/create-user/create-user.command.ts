@@ -2,6 +2,7 @@ import { Command } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/eventstore';
 import type { PasswordMode } from '../../../domain/user/user.commands.js';
 import type { Identity, UserProfile, UserType } from '../../../domain/user/user.events.js';
+import type { AvatarFile } from '../../../infrastructure/avatar-store.js';
 import type { UserRow } from '../../../infrastructure/user-row.js';
 
 export interface CreateUserInput {
@@ -12,6 +13,8 @@ export interface CreateUserInput {
   identity: Identity | null;
   createdById: number | null;
   userType?: UserType;
+  /** An uploaded avatar (multipart `avatar`). */
+  avatar?: AvatarFile | null;
   /** Only for the first boot: root is user 1. */
   id?: number;
 }

@@ -1,8 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EventStore } from '@app/eventstore';
+import { EventStore, type Queryable } from '@app/eventstore';
+import type { AvatarUpload } from '../../../domain/user/user.commands.js';
+import { USER_CREATED, USER_UPDATED, type UserEvent } from '../../../domain/user/user.events.js';
 import { Database, uniqueViolationConstraint } from '@app/shared';
 import { decide, initialUserState } from '../../../domain/user/user.decider.js';
 import { EmailTakenError, UsernameTakenError } from '../../../domain/user/user.errors.js';
+import { avatarContentType } from '../../../domain/user/user.rules.js';
+import { AvatarStore, sha256Hex, type AvatarFile } from '../../../infrastructure/avatar-store.js';
 import { PasswordHasher } from '../../../infrastructure/password-hasher.js';
 import type { UserRow } from '../../../infrastructure/user-row.js';
 import { UsersReadRepository } from '../../../infrastructure/users-read.repository.js';
@@ -17,6 +21,21 @@ export function mapUniqueViolation(error: unknown): never {
   throw error;
 }
 
+/** The digest and size the decider validates, with the bytes kept back for the store. */
+export function avatarUpload(file: AvatarFile | null | undefined): { meta: AvatarUpload; bytes: Buffer } | null {
+  if (!file) return null;
+  return { meta: { filename: file.originalName, size: file.bytes.length, sha256: sha256Hex(file.bytes) }, bytes: file.bytes };
+}
+
+/** Stores the bytes of the avatar an event recorded, in the append's transaction. */
+export async function saveAvatar(store: AvatarStore, tx: Queryable, userId: number, events: UserEvent[], bytes: Buffer | undefined): Promise<void> {
+  const avatar = events
+    .map((event) => (event.type === USER_CREATED || event.type === USER_UPDATED ? event.data.avatar : undefined))
+    .find((ref) => ref !== undefined);
+  if (!avatar || !bytes) return;
+  await store.save(tx, userId, { filename: avatar.filename, contentType: avatarContentType(avatar.filename), bytes, sha256: avatar.sha256 });
+}
+
 @CommandHandler(CreateUser)
 export class CreateUserHandler implements ICommandHandler<CreateUser> {
   constructor(
@@ -25,6 +44,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUser> {
     private readonly streams: UserStreamRepository,
     private readonly users: UsersReadRepository,
     private readonly hasher: PasswordHasher,
+    private readonly avatars: AvatarStore,
   ) {}
 
   async execute({ input, metadata }: CreateUser): Promise<UserRow> {
@@ -37,6 +57,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUser> {
       input.id === undefined ? [] : [input.id],
     );
     const id = Number(ids.id);
+    const upload = avatarUpload(input.avatar);
     const events = decide(
       {
         kind: 'create_user',
@@ -49,6 +70,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUser> {
         password: input.password,
         skipConfirmation: input.skipConfirmation,
         identity: input.identity,
+        avatar: upload?.meta ?? null,
       },
       initialUserState,
       new Date(),
@@ -59,6 +81,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUser> {
       await this.store.transaction(async (tx) => {
         await this.streams.append(tx, id, events, 'no_stream', { ...metadata, causation_id: null });
         await tx.query('INSERT INTO user_password_hashes (user_id, password_hash) VALUES ($1, $2)', [id, hash]);
+        await saveAvatar(this.avatars, tx, id, events, upload?.bytes);
       });
     } catch (error) {
       mapUniqueViolation(error);

@@ -1,6 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/eventstore';
 import type { Identity, UserProfile } from '../../../domain/user/user.events.js';
+import type { AvatarFile } from '../../../infrastructure/avatar-store.js';
 import type { UserRow } from '../../../infrastructure/user-row.js';
 
 export interface UpdateUserInput {
@@ -10,6 +11,8 @@ export interface UpdateUserInput {
   password: string | null;
   skipReconfirmation: boolean;
   identity: Identity | null;
+  /** An uploaded avatar (multipart `avatar`). */
+  avatar?: AvatarFile | null;
 }
 
 export class UpdateUser extends Command<UserRow> {

@@ -2,11 +2,12 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore, retryOnConflict } from '@app/eventstore';
 import { decide } from '../../../domain/user/user.decider.js';
 import { EmailTakenError, UsernameTakenError, UserNotFoundError } from '../../../domain/user/user.errors.js';
+import { AvatarStore } from '../../../infrastructure/avatar-store.js';
 import { PasswordHasher } from '../../../infrastructure/password-hasher.js';
 import type { UserRow } from '../../../infrastructure/user-row.js';
 import { UsersReadRepository } from '../../../infrastructure/users-read.repository.js';
 import { UserStreamRepository } from '../../../infrastructure/user-stream.repository.js';
-import { mapUniqueViolation } from '../create-user/create-user.handler.js';
+import { avatarUpload, mapUniqueViolation, saveAvatar } from '../create-user/create-user.handler.js';
 import { UpdateUser } from './update-user.command.js';
 
 @CommandHandler(UpdateUser)
@@ -16,10 +17,12 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUser> {
     private readonly streams: UserStreamRepository,
     private readonly users: UsersReadRepository,
     private readonly hasher: PasswordHasher,
+    private readonly avatars: AvatarStore,
   ) {}
 
   async execute({ input, metadata }: UpdateUser): Promise<UserRow> {
     const hash = input.password !== null ? await this.hasher.hash(input.password) : null;
+    const upload = avatarUpload(input.avatar);
     await retryOnConflict(async () => {
       const { state, version } = await this.streams.load(input.userId);
       if (state.status !== 'present') throw new UserNotFoundError();
@@ -29,7 +32,7 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUser> {
         throw new UsernameTakenError();
       }
       const events = decide(
-        { kind: 'update_user', actorId: input.actorId, changes: input.changes, password: input.password, skipReconfirmation: input.skipReconfirmation, identity: input.identity },
+        { kind: 'update_user', actorId: input.actorId, changes: input.changes, password: input.password, skipReconfirmation: input.skipReconfirmation, identity: input.identity, avatar: upload?.meta ?? null },
         state,
         new Date(),
       );
@@ -37,6 +40,7 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUser> {
       try {
         await this.store.transaction(async (tx) => {
           await this.streams.append(tx, input.userId, events, version, { ...metadata, causation_id: null });
+          await saveAvatar(this.avatars, tx, input.userId, events, upload?.bytes);
           if (hash !== null) {
             await tx.query(
               `INSERT INTO user_password_hashes (user_id, password_hash, updated_at) VALUES ($1, $2, now())

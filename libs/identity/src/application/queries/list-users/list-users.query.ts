@@ -6,6 +6,8 @@ export interface UserPage {
   rows: UserRow[];
   total: number | null;
   hasMore: boolean;
+  /** Keyset pagination only: the next page's cursor, null on the last page. */
+  nextCursor?: string | null;
 }
 
 export class ListUsers extends Query<UserPage> {

@@ -1,0 +1,30 @@
+import { Controller, Delete, HttpCode, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Authenticate, CurrentCaller, NumericParams, ReqMeta, requireAdmin, type Caller, type GitlabRequest, type RequestMetadata } from '@app/shared';
+import { DeleteIdentity } from '../application/commands/delete-identity/delete-identity.command.js';
+
+/** A user's external identities (reference §8). */
+@Controller('api/v4')
+@NumericParams('id')
+export class IdentitiesController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Delete('users/:id/identities/:provider')
+  @Authenticate('non_get')
+  @HttpCode(204)
+  async remove(@Req() req: GitlabRequest, @CurrentCaller() caller: Caller | undefined, @ReqMeta() meta: RequestMetadata): Promise<void> {
+    requireAdmin(caller);
+    const header = req.headers['if-unmodified-since'];
+    const since = typeof header === 'string' ? new Date(header) : null;
+    await this.commands.execute(
+      new DeleteIdentity(
+        {
+          userId: Number(req.params.id),
+          provider: String(req.params.provider),
+          unmodifiedSince: since && !Number.isNaN(since.getTime()) ? since : null,
+        },
+        { ...meta, causation_id: null },
+      ),
+    );
+  }
+}

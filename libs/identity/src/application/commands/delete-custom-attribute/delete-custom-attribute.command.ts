@@ -1,0 +1,16 @@
+import { Command } from '@nestjs/cqrs';
+import type { EventMetadata } from '@app/eventstore';
+
+export interface DeleteCustomAttributeInput {
+  userId: number;
+  key: string;
+}
+
+export class DeleteCustomAttribute extends Command<void> {
+  constructor(
+    readonly input: DeleteCustomAttributeInput,
+    readonly metadata: EventMetadata,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,65 @@
+import type { Response } from 'express';
+import { externalUrl, ParamsInvalidError, type GitlabRequest } from '@app/shared';
+
+/** The orderings keyset pagination supports for users (`User.supported_keyset_orderings`); created_at is read as id. */
+export type KeysetColumn = 'id' | 'name' | 'username' | 'updated_at';
+
+/**
+ * Where the previous page ended: the ordering column's value and the id tie-breaker.
+ * `updated_at` is kept as PostgreSQL's text (microseconds), which a JS Date would truncate.
+ */
+export interface KeysetPosition {
+  id: string;
+  value?: string;
+}
+
+/** 400 `{"error":"cursor is invalid"}`: the cursor was not made by us, or for another ordering. */
+export class InvalidCursorError extends ParamsInvalidError {
+  constructor() {
+    super(['cursor is invalid']);
+  }
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+/** An opaque cursor: base64url of `{"<column>": value, "id": "<id>"}` (GitLab's cursors are base64 JSON too). */
+export function encodeCursor(column: KeysetColumn, position: KeysetPosition): string {
+  const payload: Record<string, string> = column === 'id' ? { id: position.id } : { [column]: position.value ?? '', id: position.id };
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+/** Reads a cursor for `column`, or throws InvalidCursorError. Standard and URL-safe base64 are both accepted. */
+export function decodeCursor(column: KeysetColumn, cursor: string): KeysetPosition {
+  const text = cursor.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) throw new InvalidCursorError();
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new InvalidCursorError();
+  const fields = payload as Record<string, unknown>;
+  const id = typeof fields.id === 'number' ? String(fields.id) : fields.id;
+  if (typeof id !== 'string' || !/^\d{1,18}$/.test(id)) throw new InvalidCursorError();
+  if (column === 'id') return { id };
+  const value = fields[column];
+  if (typeof value !== 'string') throw new InvalidCursorError();
+  if (column === 'updated_at' && (!TIMESTAMP.test(value) || Number.isNaN(Date.parse(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))))) {
+    throw new InvalidCursorError();
+  }
+  return { id, value };
+}
+
+/**
+ * GitLab's keyset headers: only `Link: <…cursor=…>; rel="next"` when more rows exist, on
+ * EXTERNAL_URL with every other request param kept; no totals and no page numbers.
+ */
+export function setKeysetPaginationHeaders(res: Response, req: GitlabRequest, externalBase: string, perPage: number, nextCursor: string | null): void {
+  if (nextCursor === null) return;
+  const params = { ...(req.query as Record<string, unknown>) };
+  delete params.private_token;
+  delete params.page;
+  const url = externalUrl(externalBase, req, { ...params, per_page: perPage, cursor: nextCursor });
+  res.setHeader('Link', `<${url}>; rel="next"`);
+}

@@ -1,0 +1,47 @@
+import { applyDecorators, Inject, Injectable, SetMetadata, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RateLimitedError } from '../errors/domain-error.js';
+import type { GitlabRequest } from '../http/gitlab-request.js';
+import { REDIS } from '../queues/redis.provider.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
+import { isExempt, judge, rateLimitCounterKey, rateLimitRule, type RateLimitKey } from './rate-limit.rules.js';
+
+export const RATE_LIMIT_KEY = 'gitlab:rate-limit';
+
+/**
+ * Counts each request of the signed-in caller against a named limit, after authentication
+ * (the global auth guard runs first). Anonymous callers pass through, so the handler answers
+ * them (401/403) as GitLab does; admins and allowlisted usernames are never counted.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly limiter: RedisRateLimiter;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(REDIS) redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.limiter = new RedisRateLimiter(redis);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const key = this.reflector.getAllAndOverride<RateLimitKey | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
+    if (!key) return true;
+    const caller = context.switchToHttp().getRequest<GitlabRequest>().caller;
+    if (!caller) return true;
+    const rule = rateLimitRule(key, this.config);
+    if (isExempt(rule, caller.user)) return true;
+    const hit = await this.limiter.hit(rateLimitCounterKey(this.config.queuePrefix, key, caller.user), rule.intervalSeconds);
+    if (hit === null) return true;
+    const verdict = judge(rule, hit.count, hit.ttlMs);
+    if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterSeconds);
+    return true;
+  }
+}
+
+/** Limits the route with the named rule: `@RateLimit('users_get_by_id')`. */
+export const RateLimit = (key: RateLimitKey) => applyDecorators(SetMetadata(RATE_LIMIT_KEY, key), UseGuards(RateLimitGuard));

@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig, usernameListFromEnv } from '../config/app-config.js';
+import { isExempt, judge, rateLimitCounterKey, rateLimitRule, type RateLimitRule } from './rate-limit.rules.js';
+
+const rule: RateLimitRule = { limit: 3, intervalSeconds: 600, allowlist: ['ci-bot'] };
+const regular = { id: 7, username: 'jane', isAdmin: false };
+
+describe('rate limit rules', () => {
+  it('users_get_by_id defaults to 300 per 10 minutes with no allowlist (GitLab defaults)', () => {
+    expect(rateLimitRule('users_get_by_id', loadConfig({}))).toEqual({ limit: 300, intervalSeconds: 600, allowlist: [] });
+  });
+
+  it('reads USERS_GET_BY_ID_LIMIT, _INTERVAL_SECONDS and _LIMIT_ALLOWLIST', () => {
+    const config = loadConfig({ USERS_GET_BY_ID_LIMIT: '5', USERS_GET_BY_ID_INTERVAL_SECONDS: '60', USERS_GET_BY_ID_LIMIT_ALLOWLIST: ' Bot ,, ci-bot ' });
+    expect(rateLimitRule('users_get_by_id', config)).toEqual({ limit: 5, intervalSeconds: 60, allowlist: ['bot', 'ci-bot'] });
+  });
+
+  it('refuses a zero interval and a negative or non-integer limit', () => {
+    expect(() => loadConfig({ USERS_GET_BY_ID_INTERVAL_SECONDS: '0' })).toThrow(/positive integer/);
+    expect(() => loadConfig({ USERS_GET_BY_ID_LIMIT: '-1' })).toThrow(/non-negative integer/);
+    expect(() => loadConfig({ USERS_GET_BY_ID_LIMIT: 'many' })).toThrow(/non-negative integer/);
+  });
+
+  it('splits an empty or missing allowlist into nothing', () => {
+    expect(usernameListFromEnv(undefined)).toEqual([]);
+    expect(usernameListFromEnv('')).toEqual([]);
+    expect(usernameListFromEnv(' , ')).toEqual([]);
+  });
+
+  it('exempts admins, allowlisted usernames (any case) and disabled limits', () => {
+    expect(isExempt(rule, regular)).toBe(false);
+    expect(isExempt(rule, { ...regular, isAdmin: true })).toBe(true);
+    expect(isExempt(rule, { ...regular, username: 'CI-Bot' })).toBe(true);
+    expect(isExempt({ ...rule, allowlist: ['CI-BOT'] }, { ...regular, username: 'ci-bot' })).toBe(true);
+    expect(isExempt({ ...rule, limit: 0 }, regular)).toBe(true);
+  });
+
+  it('keys counters by prefix, limit and user id', () => {
+    expect(rateLimitCounterKey('gitlab-users', 'users_get_by_id', regular)).toBe('gitlab-users:rate-limit:users_get_by_id:user:7');
+  });
+
+  it('allows up to the limit, then answers with the seconds until the window frees (rounded up, at least 1)', () => {
+    expect(judge(rule, 1, 600_000)).toEqual({ allowed: true });
+    expect(judge(rule, 3, 1)).toEqual({ allowed: true });
+    expect(judge(rule, 4, 599_001)).toEqual({ allowed: false, retryAfterSeconds: 600 });
+    expect(judge(rule, 4, 1_500)).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    expect(judge(rule, 9, 10)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    // A counter without an expiry (should not happen) reports the whole interval.
+    expect(judge(rule, 4, -1)).toEqual({ allowed: false, retryAfterSeconds: 600 });
+  });
+});
