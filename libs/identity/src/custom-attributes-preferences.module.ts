@@ -29,6 +29,7 @@ import { UserStreamRepository } from './infrastructure/user-stream.repository.js
     CustomAttributesProjection,
     UserPreferencesProjection,
   ],
+  exports: [CustomAttributesRepository],
 })
 export class CustomAttributesPreferencesCoreModule implements OnModuleInit {
   constructor(

@@ -29,6 +29,10 @@ describe('GET /api/v4/openapi.json: generated from the controllers and their par
       '/api/v4/users/{user_id}/personal_access_tokens': ['post'],
       '/api/v4/audit_events': ['get'],
       '/api/v4/audit_events/{id}': ['get'],
+      '/api/v4/users/{id}/identities/{provider}': ['delete'],
+      '/api/v4/users/{id}/custom_attributes': ['get'],
+      '/api/v4/users/{id}/custom_attributes/{key}': ['delete', 'get', 'put'],
+      '/api/v4/user/preferences': ['get', 'put'],
     };
     for (const [path, methods] of Object.entries(expected)) {
       expect(Object.keys(doc.paths[path] ?? {}).sort()).toEqual(expect.arrayContaining(methods));
@@ -54,6 +58,11 @@ describe('GET /api/v4/openapi.json: generated from the controllers and their par
     expect(byName.username?.in).toBe('query');
     expect(byName.order_by?.schema?.enum).toEqual(['id', 'name', 'username', 'created_at', 'updated_at']);
     expect(byName.sort?.schema?.enum).toEqual(['asc', 'desc']);
+  });
+
+  it('documents the admin-only list parameters too', () => {
+    const names = (doc.paths['/api/v4/users'].get.parameters ?? []).map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['extern_uid', 'provider', 'created_after', 'two_factor', 'with_custom_attributes', 'custom_attributes', 'pagination', 'cursor']));
   });
 
   it('documents numeric path ids as integers', () => {

@@ -68,6 +68,8 @@ export class UsersController {
     if (!caller && !params.username) throw new ForbiddenError('Not authorized to access /api/v4/users', 'identity.list_requires_username');
     const page = readOffsetPage(req);
     const isAdmin = caller?.user.isAdmin ?? false;
+    // Custom attributes are admin-only (GitLab's `read_custom_attribute`); others are silently ignored.
+    const withCustomAttributes = isAdmin && params.with_custom_attributes === true;
     const criteria = {
       username: params.username ?? undefined,
       search: params.search ?? undefined,
@@ -81,7 +83,7 @@ export class UsersController {
     if (params.pagination === 'keyset') {
       if (!keysetSupported(criteria)) throw new MethodNotAllowedError('Keyset pagination is not yet available for this type of request', 'http.keyset_unavailable');
       const after = params.cursor ? decodeCursor(keysetColumn(criteria.orderBy), params.cursor) : null;
-      const result = await this.queries.execute(new ListUsers({ ...criteria, offset: 0, keyset: { after } }));
+      const result = await this.queries.execute(new ListUsers({ ...criteria, offset: 0, keyset: { after } }, withCustomAttributes));
       setKeysetPaginationHeaders(res, req, this.config.externalUrl, page.perPage, result.nextCursor ?? null);
       const [viewer, ctx] = [viewerOf(caller), this.ctx()];
       return result.rows.map((row) => (isAdmin ? userWithAdmin(row, viewer, ctx) : userBasic(row, ctx)));
@@ -94,7 +96,7 @@ export class UsersController {
         'http.offset_too_deep',
       );
     }
-    const result = await this.queries.execute(new ListUsers(criteria));
+    const result = await this.queries.execute(new ListUsers(criteria, withCustomAttributes));
     setOffsetPaginationHeaders(res, req, this.config.externalUrl, page, result.total, result.hasMore);
     const ctx = this.ctx();
     const viewer = viewerOf(caller);

@@ -36,6 +36,18 @@ export class CustomAttributesRepository {
     return this.db.query<CustomAttribute>('SELECT key, value FROM user_custom_attributes WHERE user_id = $1 ORDER BY created_at, key', [userId]);
   }
 
+  /** The attributes of many users in one read, for `with_custom_attributes` on lists. */
+  async listForUsers(userIds: number[]): Promise<Map<number, CustomAttribute[]>> {
+    const byUser = new Map<number, CustomAttribute[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return byUser;
+    const rows = await this.db.query<CustomAttribute & { user_id: string }>(
+      'SELECT user_id, key, value FROM user_custom_attributes WHERE user_id = ANY($1::bigint[]) ORDER BY created_at, key',
+      [userIds],
+    );
+    for (const row of rows) byUser.get(Number(row.user_id))?.push({ key: row.key, value: row.value });
+    return byUser;
+  }
+
   async userExists(userId: number): Promise<boolean> {
     const rows = await this.db.query('SELECT 1 FROM users WHERE id = $1', [userId]);
     return rows.length > 0;

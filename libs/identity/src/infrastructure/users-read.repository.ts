@@ -9,6 +9,8 @@ export type UserOrderBy = 'id' | 'name' | 'username' | 'created_at' | 'updated_a
 export interface UserListFilters {
   /** `extern_uid` + `provider`: users with that identity (extern_uid case-insensitive, as `Identity.with_extern_uid`). */
   identity?: { provider: string; externUid: string };
+  /** Admin-only `custom_attributes[key]=value`: users having every one of these pairs. */
+  customAttributes?: Record<string, string>;
   /** State active and a non-internal user type. */
   active?: boolean;
   humans?: boolean;
@@ -240,6 +242,9 @@ export class UsersReadRepository {
 /** SQL for the UsersFinder filters; each is a plain predicate on `u` (or a semi-join on identities). */
 function filterClauses(filters: UserListFilters, bind: (value: unknown) => string): string[] {
   const clauses: string[] = [];
+  for (const [key, value] of Object.entries(filters.customAttributes ?? {})) {
+    clauses.push(`EXISTS (SELECT 1 FROM user_custom_attributes ca WHERE ca.user_id = u.id AND ca.key = ${bind(key)} AND ca.value = ${bind(value)})`);
+  }
   if (filters.identity) {
     clauses.push(
       `EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = u.id AND i.provider = ${bind(filters.identity.provider)} AND lower(i.extern_uid) = lower(${bind(filters.identity.externUid)}))`,

@@ -5,7 +5,7 @@ export const USER_ORDER_BY = ['id', 'name', 'username', 'created_at', 'updated_a
 
 /**
  * `GET /users` (reference §3), declared in Grape's order so errors join the same way.
- * Custom attributes (`with_custom_attributes`, `custom_attributes[…]`) are declared elsewhere.
+ * `with_custom_attributes` and `custom_attributes[key]=value` are admin-only (GitLab's `read_custom_attribute`).
  */
 @ParamGroup('all_or_none_of', 'extern_uid', 'provider', { after: 'exclude_internal' })
 export class ListUsersParams {
@@ -33,6 +33,9 @@ export class ListUsersParams {
   // Grape's `use :pagination` comes after the sort params: declared here so errors join in that order.
   @Param('integer') page?: number | null;
   @Param('integer', { exceptValues: [0] }) per_page?: number | null;
+  // Grape's `use :with_custom_attributes` and `:custom_attributes` helpers come after pagination.
+  @Param('boolean', { default: false }) with_custom_attributes?: boolean | null;
+  @Param('string_hash') custom_attributes?: Record<string, string> | null;
   /** `keyset` switches to keyset pagination; anything else is offset pagination (GitLab reads it raw). */
   @Param('string') pagination?: string | null;
   /** The opaque keyset cursor from a previous page's `Link: rel="next"`. */
@@ -54,6 +57,7 @@ export function wantsIdentityLookup(params: ListUsersParams): boolean {
 export function listFilters(params: ListUsersParams, isAdmin: boolean): UserListFilters {
   const filters: UserListFilters = {};
   if (wantsIdentityLookup(params)) filters.identity = { provider: params.provider as string, externUid: params.extern_uid as string };
+  if (isAdmin && params.custom_attributes && Object.keys(params.custom_attributes).length > 0) filters.customAttributes = params.custom_attributes;
   if (params.active) filters.active = true;
   if (params.humans) filters.humans = true;
   if (params.external) filters.external = true;

@@ -11,7 +11,11 @@ export interface UserPage {
 }
 
 export class ListUsers extends Query<UserPage> {
-  constructor(readonly criteria: UserListQuery) {
+  constructor(
+    readonly criteria: UserListQuery,
+    /** Attach each row's custom attributes (admins' `with_custom_attributes`). */
+    readonly withCustomAttributes = false,
+  ) {
     super();
   }
 }
