@@ -277,12 +277,14 @@ function searchClause(raw: string, isAdmin: boolean, bind: (value: unknown) => s
   const terms = [...query.matchAll(/"([^"]+)"|(\S+)/g)].map((m) => m[1] ?? m[2]).filter((term) => term.length >= 3);
   const q = bind(query);
   const emailColumn = isAdmin ? 'u.email' : 'u.public_email';
+  const patterns = terms.map((term) => bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`));
   const fuzzy = (column: string) =>
-    terms.length > 0
-      ? terms.map((term) => `lower(${column}) ILIKE ${bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`)}`).join(' AND ')
-      : `lower(${column}) = ${q}`;
+    patterns.length > 0 ? patterns.map((pattern) => `lower(${column}) ILIKE ${pattern}`).join(' AND ') : `lower(${column}) = ${q}`;
+  // The combined expression is what users_search_text_trgm_idx indexes: one GIN scan narrows the
+  // rows, and the per-column conditions keep GitLab's rule that all terms match within one column.
+  const narrowed = patterns.map((pattern) => `(lower(u.name) || ' ' || lower(u.username)) ILIKE ${pattern} AND `).join('');
   return {
-    clause: `(lower(${emailColumn}) = ${q} OR (${fuzzy('u.name')}) OR (${fuzzy('u.username')}))`,
+    clause: `(lower(${emailColumn}) = ${q} OR (${narrowed}((${fuzzy('u.name')}) OR (${fuzzy('u.username')}))))`,
     rank: `CASE WHEN lower(${emailColumn}) = ${q} THEN 0 WHEN lower(u.username) = ${q} THEN 1 WHEN lower(u.name) = ${q} THEN 2 ELSE 3 END`,
   };
 }
