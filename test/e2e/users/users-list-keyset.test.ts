@@ -110,6 +110,35 @@ describe('GET /api/v4/users with keyset pagination', () => {
     expect(seen).toEqual(after.filter((id) => seen.includes(id)));
   });
 
+  it.each([
+    ['id', 'desc'],
+    ['name', 'asc'],
+  ])('order_by=%s sort=%s: a writer inserting in parallel with the whole walk causes no duplicate and no gap', async (orderBy, sort) => {
+    const before = await allIds(orderBy, sort);
+    let writing = true;
+    let inserted = 0;
+    // A second client keeps creating users (through the API, so through the event store) while the walk runs.
+    const writer = (async () => {
+      while (writing) {
+        inserted += 1;
+        await createUserWithToken(ctx, { username: unique(inserted % 2 ? 'aaa_par' : 'zzz_par'), name: inserted % 2 ? 'Aaa Parallel' : 'Zzz Parallel' });
+      }
+    })();
+    let pages: number[][];
+    try {
+      pages = await walk({ order_by: orderBy, sort, per_page: 2 });
+    } finally {
+      writing = false;
+      await writer;
+    }
+    expect(inserted).toBeGreaterThan(0);
+    const seen = pages.flat();
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => before.includes(id))).toEqual(before);
+    const after = await allIds(orderBy, sort);
+    expect(seen).toEqual(after.filter((id) => seen.includes(id)));
+  });
+
   it('works with filters and with search when order_by or sort is given', async () => {
     const pages = await walk({ search: 'keyset', order_by: 'name', sort: 'asc', per_page: 5 });
     const rows = await ctx.db.query<{ id: string }>("SELECT id FROM users WHERE name ILIKE '%keyset%' OR username ILIKE '%keyset%' ORDER BY name, id");
