@@ -237,10 +237,11 @@ describe('user avatars', () => {
       expect(res.status).toBe(404);
     });
 
-    it('a deleted user\'s avatar is no longer served', async () => {
+    it('a deleted user\'s avatar is no longer served, and its bytes are gone', async () => {
       const created = await createWithAvatar(PNG, 'gone.png');
       expect((await ctx.http.delete(`/api/v4/users/${created.body.id}?hard_delete=true`).set('PRIVATE-TOKEN', ctx.rootToken)).status).toBe(204);
       expect((await ctx.http.get(pathOf(created.body.avatar_url))).status).toBe(404);
+      expect(await ctx.db.query('SELECT 1 FROM user_avatars WHERE user_id = $1', [created.body.id])).toHaveLength(0);
     });
   });
 

@@ -39,6 +39,11 @@ export class AvatarStore {
     );
   }
 
+  /** A deleted user's avatar goes with them, in the deletion's transaction. */
+  async remove(tx: Queryable, userId: number): Promise<void> {
+    await tx.query('DELETE FROM user_avatars WHERE user_id = $1', [userId]);
+  }
+
   /** The avatar a live user shows at this path; null when there is none. */
   async find(userId: number, filename: string): Promise<StoredAvatar | null> {
     const [row] = await this.db.query<{ filename: string; content_type: string; bytes: Buffer; sha256: string }>(

@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, PreconditionFailedError } from '@app/sha
 import { decide } from '../../../domain/user/user.decider.js';
 import { EmailTakenError, UsernameTakenError, UserNotFoundError } from '../../../domain/user/user.errors.js';
 import { UsersReadRepository } from '../../../infrastructure/users-read.repository.js';
+import { AvatarStore } from '../../../infrastructure/avatar-store.js';
 import { UserStreamRepository } from '../../../infrastructure/user-stream.repository.js';
 import { CreateUser } from '../create-user/create-user.command.js';
 import { DeleteUser } from './delete-user.command.js';
@@ -16,6 +17,7 @@ export class DeleteUserHandler implements ICommandHandler<DeleteUser> {
     private readonly streams: UserStreamRepository,
     private readonly users: UsersReadRepository,
     private readonly commands: CommandBus,
+    private readonly avatars: AvatarStore,
   ) {}
 
   async execute({ input, metadata }: DeleteUser): Promise<void> {
@@ -29,7 +31,10 @@ export class DeleteUserHandler implements ICommandHandler<DeleteUser> {
     await retryOnConflict(async () => {
       const { state, version } = await this.streams.load(input.userId);
       const events = decide({ kind: 'delete_user', hardDelete: input.hardDelete, ghostUserId }, state, new Date());
-      await this.store.transaction((tx) => this.streams.append(tx, input.userId, events, version, { ...metadata, causation_id: null }));
+      await this.store.transaction(async (tx) => {
+        await this.streams.append(tx, input.userId, events, version, { ...metadata, causation_id: null });
+        await this.avatars.remove(tx, input.userId);
+      });
     });
   }
 
