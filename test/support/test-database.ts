@@ -47,7 +47,10 @@ export async function createTestDatabase(label: string): Promise<{ name: string;
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [template]);
     try {
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
-      if (!exists.rowCount) await client.query(`CREATE DATABASE "${template}"`);
+      if (!exists.rowCount) {
+        await client.query(`CREATE DATABASE "${template}"`);
+        await dropSupersededTemplates(client, template);
+      }
       await migrateTemplateOnce(template);
       await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
     } finally {
@@ -74,4 +77,14 @@ function templateName(): string {
   let hash = 0;
   for (const char of names) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return `${TEST_DB_PREFIX}template_${hash.toString(36)}`;
+}
+
+/** Templates of older migration sets are never used again; drop those nobody is connected to. */
+async function dropSupersededTemplates(client: pg.Client, current: string): Promise<void> {
+  const old = await client.query<{ datname: string }>(
+    `SELECT datname FROM pg_database d WHERE datname LIKE $1 AND datname <> $2
+        AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+    [`${TEST_DB_PREFIX}template_%`, current],
+  );
+  for (const { datname } of old.rows) await client.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
 }
