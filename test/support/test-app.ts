@@ -130,3 +130,10 @@ export async function setAccountState(ctx: TestContext, userId: number, state: s
   await ctx.db.query('UPDATE users SET state = $1 WHERE id = $2', [state, userId]);
   await ctx.db.query('UPDATE token_owners SET state = $1 WHERE user_id = $2', [state, userId]);
 }
+
+/** A multipart POST with these form fields (as strings, as form clients send them); chain `.attach()` for files. */
+export function postMultipart(ctx: TestContext, path: string, fields: Record<string, string>, token: string = ctx.rootToken) {
+  let request = ctx.http.post(path).set('PRIVATE-TOKEN', token);
+  for (const [name, value] of Object.entries(fields)) request = request.field(name, value);
+  return request;
+}

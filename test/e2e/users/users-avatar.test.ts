@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
 import { createApiApp } from '../../../apps/api/src/create-api-app.js';
 import { ProjectionRebuilder } from '../../../libs/eventstore/src/index.js';
-import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext, postMultipart } from '../../support/test-app.js';
 
 /**
  * Avatars: multipart `avatar` on POST and PUT /users, validated like GitLab (`Avatarable`: SAFE_IMAGE_EXT,
@@ -155,13 +155,12 @@ describe('user avatars', () => {
 
     it('a refused upload stores nothing and creates no user', async () => {
       const attrs = names();
-      const res = await ctx.http
-        .post('/api/v4/users')
-        .set('PRIVATE-TOKEN', ctx.rootToken)
-        .field('username', attrs.username)
-        .field('email', attrs.email)
-        .field('name', attrs.name)
-        .field('password', PASSWORD)
+      const res = await postMultipart(ctx, '/api/v4/users', {
+        username: attrs.username,
+        email: attrs.email,
+        name: attrs.name,
+        password: PASSWORD,
+      })
         .attach('avatar', PNG, { filename: 'x.svg' });
       expect(res.status).toBe(400);
       expect(await ctx.db.query('SELECT 1 FROM users WHERE username = $1', [attrs.username])).toHaveLength(0);

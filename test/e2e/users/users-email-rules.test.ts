@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext, postMultipart } from '../../support/test-app.js';
 
 /**
  * public_email / commit_email must be addresses the user has verified (GitLab 18 `app/models/user.rb`
@@ -79,15 +79,14 @@ describe('users: public_email, commit_email and external rules', () => {
 
     it('multipart: the same 400', async () => {
       const attrs = fresh();
-      const res = await ctx.http
-        .post('/api/v4/users')
-        .set('PRIVATE-TOKEN', ctx.rootToken)
-        .field('username', attrs.username)
-        .field('email', attrs.email)
-        .field('name', attrs.name)
-        .field('password', PASSWORD)
-        .field('skip_confirmation', 'true')
-        .field('public_email', 'x@example.org');
+      const res = await postMultipart(ctx, '/api/v4/users', {
+        username: attrs.username,
+        email: attrs.email,
+        name: attrs.name,
+        password: PASSWORD,
+        skip_confirmation: 'true',
+        public_email: 'x@example.org',
+      });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ message: { public_email: [UNVERIFIED] } });
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext, postMultipart } from '../../support/test-app.js';
 
 /**
  * The same parameters arrive as JSON, form-urlencoded, multipart or query string; Grape
@@ -81,17 +81,16 @@ describe('users API parameter encodings', () => {
 
     it('multipart fields', async () => {
       const attrs = names();
-      const res = await ctx.http
-        .post('/api/v4/users')
-        .set('PRIVATE-TOKEN', ctx.rootToken)
-        .field('username', attrs.username)
-        .field('email', attrs.email)
-        .field('name', attrs.name)
-        .field('password', PASSWORD)
-        .field('skip_confirmation', 'True')
-        .field('private_profile', 'true')
-        .field('projects_limit', '12')
-        .field('location', 'Multipart City');
+      const res = await postMultipart(ctx, '/api/v4/users', {
+        username: attrs.username,
+        email: attrs.email,
+        name: attrs.name,
+        password: PASSWORD,
+        skip_confirmation: 'True',
+        private_profile: 'true',
+        projects_limit: '12',
+        location: 'Multipart City',
+      });
       expect(res.status).toBe(201);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.body).toMatchObject({ username: attrs.username, private_profile: true, projects_limit: 12, location: 'Multipart City' });
@@ -100,13 +99,12 @@ describe('users API parameter encodings', () => {
 
     it('multipart with an avatar file is accepted (never a 500)', async () => {
       const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
-      const res = await ctx.http
-        .post('/api/v4/users')
-        .set('PRIVATE-TOKEN', ctx.rootToken)
-        .field('username', unique('avatar'))
-        .field('email', `${unique('avatar')}@example.org`)
-        .field('name', 'Avatar Person')
-        .field('password', PASSWORD)
+      const res = await postMultipart(ctx, '/api/v4/users', {
+        username: unique('avatar'),
+        email: `${unique('avatar')}@example.org`,
+        name: 'Avatar Person',
+        password: PASSWORD,
+      })
         .attach('avatar', png, { filename: 'a.png', contentType: 'image/png' });
       expect(res.status).toBe(201);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -115,13 +113,12 @@ describe('users API parameter encodings', () => {
     it('POST /users with a multipart avatar stores it: avatar_url points at the uploaded file, not Gravatar', async () => {
       const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
       const attrs = names('avatarenc');
-      const res = await ctx.http
-        .post('/api/v4/users')
-        .set('PRIVATE-TOKEN', ctx.rootToken)
-        .field('username', attrs.username)
-        .field('email', attrs.email)
-        .field('name', attrs.name)
-        .field('password', PASSWORD)
+      const res = await postMultipart(ctx, '/api/v4/users', {
+        username: attrs.username,
+        email: attrs.email,
+        name: attrs.name,
+        password: PASSWORD,
+      })
         .attach('avatar', png, { filename: 'a.png', contentType: 'image/png' });
       expect(res.status).toBe(201);
       expect(res.body.avatar_url).toBe(`http://gitlab.test/uploads/-/system/user/avatar/${res.body.id}/a.png`);
@@ -132,14 +129,13 @@ describe('users API parameter encodings', () => {
 
     it('a multipart bad type: 400 "<param> is invalid"', async () => {
       const attrs = names();
-      const res = await ctx.http
-        .post('/api/v4/users')
-        .set('PRIVATE-TOKEN', ctx.rootToken)
-        .field('username', attrs.username)
-        .field('email', attrs.email)
-        .field('name', attrs.name)
-        .field('password', PASSWORD)
-        .field('projects_limit', 'abc');
+      const res = await postMultipart(ctx, '/api/v4/users', {
+        username: attrs.username,
+        email: attrs.email,
+        name: attrs.name,
+        password: PASSWORD,
+        projects_limit: 'abc',
+      });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: 'projects_limit is invalid' });
     });
@@ -197,14 +193,13 @@ describe('users API parameter encodings', () => {
       const form = await ctx.http.post('/api/v4/users').set('PRIVATE-TOKEN', ctx.rootToken).type('form').send({ ...names(), password: PASSWORD, foo: 'bar' });
       expect(form.status).toBe(201);
       const attrs = names();
-      const multi = await ctx.http
-        .post('/api/v4/users')
-        .set('PRIVATE-TOKEN', ctx.rootToken)
-        .field('username', attrs.username)
-        .field('email', attrs.email)
-        .field('name', attrs.name)
-        .field('password', PASSWORD)
-        .field('foo', 'bar');
+      const multi = await postMultipart(ctx, '/api/v4/users', {
+        username: attrs.username,
+        email: attrs.email,
+        name: attrs.name,
+        password: PASSWORD,
+        foo: 'bar',
+      });
       expect(multi.status).toBe(201);
     });
 
