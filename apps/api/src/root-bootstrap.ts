@@ -28,7 +28,7 @@ export class RootBootstrap {
     try {
       await client.query('SELECT pg_advisory_lock($1)', [BOOTSTRAP_LOCK_KEY]);
       if (!(await this.users.isEmpty())) return null;
-      const metadata = { ...SYSTEM_METADATA, causation_id: null };
+      const metadata = SYSTEM_METADATA;
       const root = await this.commands.execute(
         new CreateUser(
           {

@@ -1,9 +1,7 @@
 import type { RequestMetadata } from '@app/shared';
 
 /** Metadata stored with every event: who, from where, and why (correlation/causation). */
-export interface EventMetadata extends RequestMetadata {
-  causation_id: string | null;
-}
+export type EventMetadata = RequestMetadata;
 
 /** An event as a decider emits it: a stable, namespaced, past-tense type and a versioned payload. */
 export interface NewEvent<TType extends string = string, TData = unknown> {

@@ -30,3 +30,4 @@ export * from './auth/require-caller.js';
 export * from './lifecycle/shutdown-deadline.js';
 export * from './auth/auth-cache-invalidator.js';
 export * from './rate-limit/index.js';
+export * from './auth/token-expiry.js';

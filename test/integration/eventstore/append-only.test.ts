@@ -4,7 +4,7 @@ import { EventStore, type EventMetadata } from '../../../libs/eventstore/src/ind
 import { SYSTEM_METADATA } from '../../../libs/shared/src/index.js';
 import { startTestApp, type TestContext } from '../../support/test-app.js';
 
-const metadata: EventMetadata = { ...SYSTEM_METADATA, causation_id: null };
+const metadata: EventMetadata = SYSTEM_METADATA;
 
 interface EventSnapshot {
   global_position: string;

@@ -7,7 +7,7 @@ import { startTestApp, type TestContext } from '../../support/test-app.js';
 /** No projection handles this type, so only the event store itself is exercised. */
 const TEST_EVENT = 'test.thing_happened';
 const WRITERS = 20;
-const metadata: EventMetadata = { ...SYSTEM_METADATA, causation_id: null };
+const metadata: EventMetadata = SYSTEM_METADATA;
 
 function thing(writer: number): NewEvent {
   return { type: TEST_EVENT, schemaVersion: 1, data: { writer } };

@@ -27,7 +27,7 @@ const WRITERS = 8;
 const TOTAL = 10_000;
 const PER_WRITER = TOTAL / WRITERS;
 const SIZES = [1, 3, 17, 2, 40, 9, 1, 64, 5, 25, 11, 100, 4, 7];
-const metadata: EventMetadata = { ...SYSTEM_METADATA, causation_id: null };
+const metadata: EventMetadata = SYSTEM_METADATA;
 
 interface TxRecord {
   positions: number[];

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response } from 'express';
-import { CallerDirectory, QueueRegistry, tokenDigest } from '@app/shared';
+import { CallerDirectory, QueueRegistry, tokenDigest, tokenExpired } from '@app/shared';
 
 export const QUEUE_DASHBOARD_PATH = '/-/queues';
 
@@ -26,7 +26,7 @@ export function queueDashboard(queues: QueueRegistry, directory: CallerDirectory
       const token = decoded.slice(decoded.indexOf(':') + 1);
       const found = await directory.findTokenByDigest(tokenDigest(token));
       const record = found?.token;
-      const active = record && !record.revoked && (record.expiresAt === null || record.expiresAt > new Date().toISOString().slice(0, 10));
+      const active = record && !record.revoked && !tokenExpired(record.expiresAt);
       const user = active ? found.user : null;
       if (!user || !user.isAdmin || user.state !== 'active' || !record?.scopes.includes('api')) {
         return challenge(res, 'the queue dashboard needs an active admin token with the api scope');

@@ -1,6 +1,6 @@
 import { Controller, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Authenticate, CurrentCaller, NumericParams, ReqMeta, RequestParams, requireAdmin, type Caller, type GitlabRequest, type ParsedParams, type RequestMetadata } from '@app/shared';
+import { Authenticate, CurrentCaller, NumericParams, ReqMeta, RequestParams, requireAdmin, type Caller, type GitlabRequest, type ParsedParams, tokenExpired, type RequestMetadata } from '@app/shared';
 import { CreatePersonalAccessToken } from '../application/commands/create-personal-access-token/create-personal-access-token.command.js';
 import { CreatePersonalAccessTokenParams } from './dto/create-personal-access-token.params.js';
 
@@ -28,7 +28,7 @@ export class PersonalAccessTokensController {
           scopes: params.scopes,
           expiresAt: params.expires_at ?? null,
         },
-        { ...meta, causation_id: null },
+        meta,
       ),
     );
     return {
@@ -40,8 +40,8 @@ export class PersonalAccessTokensController {
       scopes: created.scopes,
       user_id: created.user_id,
       last_used_at: null,
-      // `active?` = not revoked and not expired (a token expiring today is already expired).
-      active: created.expires_at === null || created.expires_at > new Date().toISOString().slice(0, 10),
+      // `active?` = not revoked (a new token never is) and not expired.
+      active: !tokenExpired(created.expires_at),
       expires_at: created.expires_at,
       token: created.token,
     };

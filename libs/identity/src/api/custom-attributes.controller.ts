@@ -73,7 +73,7 @@ export class CustomAttributesController {
   ): Promise<unknown> {
     requireAdmin(caller);
     const stored = await this.commands.execute(
-      new SetCustomAttribute({ userId: userIdOf(req), key: params.key!, value: params.value! }, { ...meta, causation_id: null }),
+      new SetCustomAttribute({ userId: userIdOf(req), key: params.key!, value: params.value! }, meta),
     );
     return present(stored);
   }
@@ -87,6 +87,6 @@ export class CustomAttributesController {
     @ReqMeta() meta: RequestMetadata,
   ): Promise<void> {
     requireAdmin(caller);
-    await this.commands.execute(new DeleteCustomAttribute({ userId: userIdOf(req), key: params.key! }, { ...meta, causation_id: null }));
+    await this.commands.execute(new DeleteCustomAttribute({ userId: userIdOf(req), key: params.key! }, meta));
   }
 }

@@ -23,7 +23,7 @@ export class IdentitiesController {
           provider: String(req.params.provider),
           unmodifiedSince: since && !Number.isNaN(since.getTime()) ? since : null,
         },
-        { ...meta, causation_id: null },
+        meta,
       ),
     );
   }

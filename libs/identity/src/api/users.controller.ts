@@ -152,7 +152,7 @@ export class UsersController {
           createdById: admin.user.id,
           avatar,
         },
-        { ...meta, causation_id: null },
+        meta,
       ),
     );
     return userWithAdmin(created, viewerOf(admin), this.ctx());
@@ -179,7 +179,7 @@ export class UsersController {
           identity: params.extern_uid && params.provider ? { provider: params.provider, extern_uid: params.extern_uid } : null,
           avatar,
         },
-        { ...meta, causation_id: null },
+        meta,
       ),
     );
     return userWithAdmin(updated, viewerOf(admin), this.ctx());
@@ -200,7 +200,7 @@ export class UsersController {
     await this.commands.execute(
       new DeleteUser(
         { userId: Number(req.params.id), hardDelete: params.hard_delete === true, unmodifiedSince: since && !Number.isNaN(since.getTime()) ? since : null },
-        { ...meta, causation_id: null },
+        meta,
       ),
     );
   }

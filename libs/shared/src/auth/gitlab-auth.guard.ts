@@ -15,6 +15,7 @@ import { AuthCache } from './auth-cache.js';
 import type { Caller, CallerUser, TokenScope } from './caller.js';
 import { CallerDirectory, type TokenRecord } from './caller-directory.port.js';
 import { tokenDigest } from './token-digest.js';
+import { tokenExpired } from './token-expiry.js';
 
 const READ_SCOPES: TokenScope[] = ['api', 'read_api', 'read_user'];
 const WRITE_SCOPES: TokenScope[] = ['api'];
@@ -59,7 +60,7 @@ export class GitlabAuthGuard implements CanActivate {
     const record = await this.cache.remember(rawToken, () => this.resolve(rawToken));
     const { token, user } = record;
     if (token.revoked) throw new InvalidTokenError('revoked');
-    if (token.expiresAt !== null && token.expiresAt <= new Date().toISOString().slice(0, 10)) {
+    if (tokenExpired(token.expiresAt)) {
       throw new InvalidTokenError('expired');
     }
     // GitLab refuses the account (find_current_user!) before sudo and the endpoint scope.

@@ -13,6 +13,8 @@ export interface RequestMetadata {
   user_agent: string | null;
   request_id: string | null;
   correlation_id: string | null;
+  /** The event that caused this change; null for changes a request or an operator started. */
+  causation_id: string | null;
 }
 
 export function requestMetadataOf(req: GitlabRequest): RequestMetadata {
@@ -27,6 +29,7 @@ export function requestMetadataOf(req: GitlabRequest): RequestMetadata {
     user_agent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 255) : null,
     request_id: req.id ?? null,
     correlation_id: typeof correlation === 'string' && correlation !== '' ? correlation.slice(0, 128) : (req.id ?? null),
+    causation_id: null,
   };
 }
 
@@ -41,4 +44,5 @@ export const SYSTEM_METADATA: RequestMetadata = {
   user_agent: null,
   request_id: null,
   correlation_id: null,
+  causation_id: null,
 };

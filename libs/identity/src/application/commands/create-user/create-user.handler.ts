@@ -1,40 +1,15 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EventStore, type Queryable } from '@app/eventstore';
-import type { AvatarUpload } from '../../../domain/user/user.commands.js';
-import { USER_CREATED, USER_UPDATED, type UserEvent } from '../../../domain/user/user.events.js';
-import { Database, uniqueViolationConstraint } from '@app/shared';
+import { EventStore } from '@app/eventstore';
+import { Database } from '@app/shared';
 import { decide, initialUserState } from '../../../domain/user/user.decider.js';
 import { EmailTakenError, UsernameTakenError } from '../../../domain/user/user.errors.js';
-import { avatarContentType } from '../../../domain/user/user.rules.js';
-import { AvatarStore, sha256Hex, type AvatarFile } from '../../../infrastructure/avatar-store.js';
+import { AvatarStore } from '../../../infrastructure/avatar-store.js';
+import { avatarUpload, mapUniqueViolation, saveAvatar } from '../../../infrastructure/user-write-support.js';
 import { PasswordHasher } from '../../../infrastructure/password-hasher.js';
 import type { UserRow } from '../../../infrastructure/user-row.js';
 import { UsersReadRepository } from '../../../infrastructure/users-read.repository.js';
 import { UserStreamRepository } from '../../../infrastructure/user-stream.repository.js';
 import { CreateUser } from './create-user.command.js';
-
-/** Turns a unique-index refusal from the users projection into GitLab's 409. */
-export function mapUniqueViolation(error: unknown): never {
-  const constraint = uniqueViolationConstraint(error);
-  if (constraint === 'users_email_lower_key') throw new EmailTakenError();
-  if (constraint === 'users_username_lower_key') throw new UsernameTakenError();
-  throw error;
-}
-
-/** The digest and size the decider validates, with the bytes kept back for the store. */
-export function avatarUpload(file: AvatarFile | null | undefined): { meta: AvatarUpload; bytes: Buffer } | null {
-  if (!file) return null;
-  return { meta: { filename: file.originalName, size: file.bytes.length, sha256: sha256Hex(file.bytes) }, bytes: file.bytes };
-}
-
-/** Stores the bytes of the avatar an event recorded, in the append's transaction. */
-export async function saveAvatar(store: AvatarStore, tx: Queryable, userId: number, events: UserEvent[], bytes: Buffer | undefined): Promise<void> {
-  const avatar = events
-    .map((event) => (event.type === USER_CREATED || event.type === USER_UPDATED ? event.data.avatar : undefined))
-    .find((ref) => ref !== undefined);
-  if (!avatar || !bytes) return;
-  await store.save(tx, userId, { filename: avatar.filename, contentType: avatarContentType(avatar.filename), bytes, sha256: avatar.sha256 });
-}
 
 @CommandHandler(CreateUser)
 export class CreateUserHandler implements ICommandHandler<CreateUser> {
@@ -79,7 +54,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUser> {
     const hash = await this.hasher.hash(password);
     try {
       await this.store.transaction(async (tx) => {
-        await this.streams.append(tx, id, events, 'no_stream', { ...metadata, causation_id: null });
+        await this.streams.append(tx, id, events, 'no_stream', metadata);
         await tx.query('INSERT INTO user_password_hashes (user_id, password_hash) VALUES ($1, $2)', [id, hash]);
         await saveAvatar(this.avatars, tx, id, events, upload?.bytes);
       });

@@ -17,7 +17,7 @@ export class DeleteCustomAttributeHandler implements ICommandHandler<DeleteCusto
     await retryOnConflict(async () => {
       const { state, version } = await this.attributes.load(input.userId);
       const events = decideCustomAttribute({ kind: 'delete_custom_attribute', userId: input.userId, key: input.key }, state, new Date());
-      await this.store.transaction((tx) => this.attributes.append(tx, input.userId, events, version, { ...metadata, causation_id: null }));
+      await this.store.transaction((tx) => this.attributes.append(tx, input.userId, events, version, metadata));
     });
   }
 }

@@ -27,7 +27,7 @@ export class DeleteIdentityHandler implements ICommandHandler<DeleteIdentity> {
         if (Math.floor(row.updated_at.getTime() / 1000) > Math.floor(input.unmodifiedSince.getTime() / 1000)) throw new PreconditionFailedError();
       }
       const events = decide({ kind: 'remove_identity', provider: input.provider }, state, new Date());
-      await this.store.transaction((tx) => this.streams.append(tx, input.userId, events, version, { ...metadata, causation_id: null }));
+      await this.store.transaction((tx) => this.streams.append(tx, input.userId, events, version, metadata));
     });
   }
 }

@@ -32,7 +32,7 @@ export class DeleteUserHandler implements ICommandHandler<DeleteUser> {
       const { state, version } = await this.streams.load(input.userId);
       const events = decide({ kind: 'delete_user', hardDelete: input.hardDelete, ghostUserId }, state, new Date());
       await this.store.transaction(async (tx) => {
-        await this.streams.append(tx, input.userId, events, version, { ...metadata, causation_id: null });
+        await this.streams.append(tx, input.userId, events, version, metadata);
         await this.avatars.remove(tx, input.userId);
       });
     });

@@ -18,7 +18,7 @@ export class SetCustomAttributeHandler implements ICommandHandler<SetCustomAttri
       const { state, version } = await this.attributes.load(input.userId);
       const events = decideCustomAttribute({ kind: 'set_custom_attribute', userId: input.userId, key: input.key, value: input.value }, state, new Date());
       if (events.length === 0) return;
-      await this.store.transaction((tx) => this.attributes.append(tx, input.userId, events, version, { ...metadata, causation_id: null }));
+      await this.store.transaction((tx) => this.attributes.append(tx, input.userId, events, version, metadata));
     });
     return { key: input.key, value: input.value };
   }

@@ -20,7 +20,7 @@ export class UpdateUserPreferencesHandler implements ICommandHandler<UpdateUserP
       const { state, version } = await this.streams.load(input.userId);
       const events = decidePreferences({ kind: 'update_preferences', changes: input.changes }, state, new Date());
       if (events.length === 0) return;
-      await this.store.transaction((tx) => this.streams.append(tx, input.userId, events, version, { ...metadata, causation_id: null }));
+      await this.store.transaction((tx) => this.streams.append(tx, input.userId, events, version, metadata));
     });
     const row = await this.preferences.find(input.userId);
     if (!row) throw new UserNotFoundError();

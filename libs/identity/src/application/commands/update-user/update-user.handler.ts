@@ -7,7 +7,7 @@ import { PasswordHasher } from '../../../infrastructure/password-hasher.js';
 import type { UserRow } from '../../../infrastructure/user-row.js';
 import { UsersReadRepository } from '../../../infrastructure/users-read.repository.js';
 import { UserStreamRepository } from '../../../infrastructure/user-stream.repository.js';
-import { avatarUpload, mapUniqueViolation, saveAvatar } from '../create-user/create-user.handler.js';
+import { avatarUpload, mapUniqueViolation, saveAvatar } from '../../../infrastructure/user-write-support.js';
 import { UpdateUser } from './update-user.command.js';
 
 @CommandHandler(UpdateUser)
@@ -39,7 +39,7 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUser> {
       if (events.length === 0) return;
       try {
         await this.store.transaction(async (tx) => {
-          await this.streams.append(tx, input.userId, events, version, { ...metadata, causation_id: null });
+          await this.streams.append(tx, input.userId, events, version, metadata);
           await saveAvatar(this.avatars, tx, input.userId, events, upload?.bytes);
           if (hash !== null) {
             await tx.query(

@@ -1,0 +1,32 @@
+import type { Queryable } from '@app/eventstore';
+import { uniqueViolationConstraint } from '@app/shared';
+import type { AvatarUpload } from '../domain/user/user.commands.js';
+import { EmailTakenError, UsernameTakenError } from '../domain/user/user.errors.js';
+import { USER_CREATED, USER_UPDATED, type UserEvent } from '../domain/user/user.events.js';
+import { avatarContentType } from '../domain/user/user.rules.js';
+import { AvatarStore, sha256Hex, type AvatarFile } from './avatar-store.js';
+
+/* What the create and update handlers share when they write a user. */
+
+/** Turns a unique-index refusal from the users projection into GitLab's 409. */
+export function mapUniqueViolation(error: unknown): never {
+  const constraint = uniqueViolationConstraint(error);
+  if (constraint === 'users_email_lower_key') throw new EmailTakenError();
+  if (constraint === 'users_username_lower_key') throw new UsernameTakenError();
+  throw error;
+}
+
+/** The digest and size the decider validates, with the bytes kept back for the store. */
+export function avatarUpload(file: AvatarFile | null | undefined): { meta: AvatarUpload; bytes: Buffer } | null {
+  if (!file) return null;
+  return { meta: { filename: file.originalName, size: file.bytes.length, sha256: sha256Hex(file.bytes) }, bytes: file.bytes };
+}
+
+/** Stores the bytes of the avatar an event recorded, in the append's transaction. */
+export async function saveAvatar(store: AvatarStore, tx: Queryable, userId: number, events: UserEvent[], bytes: Buffer | undefined): Promise<void> {
+  const avatar = events
+    .map((event) => (event.type === USER_CREATED || event.type === USER_UPDATED ? event.data.avatar : undefined))
+    .find((ref) => ref !== undefined);
+  if (!avatar || !bytes) return;
+  await store.save(tx, userId, { filename: avatar.filename, contentType: avatarContentType(avatar.filename), bytes, sha256: avatar.sha256 });
+}
