@@ -3,6 +3,7 @@ export * from './errors/domain-error.js';
 export * from './errors/error-body.js';
 export * from './http/gitlab-request.js';
 export * from './http/gitlab-exception.filter.js';
+export * from './http/json-content-type.js';
 export * from './http/pagination.js';
 export * from './http/request-metadata.js';
 export * from './http/params/coercion.js';

@@ -42,7 +42,7 @@ describe('POST /users/:user_id/personal_access_tokens (spec "Create a personal a
         expires_at: expiresAt,
         token: expect.stringMatching(/^glpat-[A-Za-z0-9_-]{20,}$/),
       });
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
     });
 
     it('the new token authenticates as its owner (not as the admin who made it)', async () => {

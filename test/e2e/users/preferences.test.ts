@@ -33,7 +33,7 @@ describe('/api/v4/user/preferences', () => {
     it('a regular user: their own preferences, GitLab defaults, exact fields', async () => {
       const res = await ctx.http.get('/api/v4/user/preferences').set('PRIVATE-TOKEN', alice.token);
       expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual(defaults(alice.id));
       expect(Object.keys(res.body)).toEqual(['id', 'user_id', 'view_diffs_file_by_file', 'show_whitespace_in_diffs', 'pass_user_identities_to_ci_jwt']);
     });

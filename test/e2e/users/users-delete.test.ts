@@ -29,7 +29,7 @@ describe('DELETE /api/v4/users/:id', () => {
     it('anonymous: 401', async () => {
       const res = await del(bob.id);
       expect(res.status).toBe(401);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual({ message: '401 Unauthorized' });
       expect(await exists(bob.id)).toBe(true);
     });
@@ -91,7 +91,7 @@ describe('DELETE /api/v4/users/:id', () => {
     it('an admin on a missing user: 404 User Not Found', async () => {
       const res = await asAdmin(987654);
       expect(res.status).toBe(404);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual({ message: '404 User Not Found' });
     });
 
@@ -187,7 +187,7 @@ describe('DELETE /api/v4/users/:id', () => {
       const user = await victim();
       const res = await asAdmin(user.id).set('If-Unmodified-Since', 'Thu, 01 Jan 2015 00:00:00 GMT');
       expect(res.status).toBe(412);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual({ message: '412 Precondition Failed' });
       expect(await exists(user.id)).toBe(true);
     });

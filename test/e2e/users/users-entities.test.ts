@@ -64,7 +64,7 @@ describe('users API entities: exact field lists per caller tier', () => {
     it('anonymous GET /users?username=x returns UserBasic only', async () => {
       const res = await ctx.http.get('/api/v4/users').query({ username: bob.username });
       expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toHaveLength(1);
       expect(keys(res.body[0])).toEqual(sorted(USER_BASIC));
       expect(res.body[0]).toEqual({
@@ -237,7 +237,7 @@ describe('users API entities: exact field lists per caller tier', () => {
         .set('PRIVATE-TOKEN', ctx.rootToken)
         .send({ username, email: `${username}@example.org`, name: 'Created One', password: 'Vq8!zR2#long-enough' });
       expect(res.status).toBe(201);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(keys(res.body)).toEqual(sorted(USER_WITH_ADMIN));
       expect(keys(res.body.created_by)).toEqual(sorted(USER_BASIC));
       expect(res.body.created_by).toEqual({

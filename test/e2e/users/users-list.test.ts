@@ -66,7 +66,7 @@ describe('GET /api/v4/users', () => {
     it('anonymous without username: 403 with the list message', async () => {
       const res = await get();
       expect(res.status).toBe(403);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual({ message: '403 Forbidden - Not authorized to access /api/v4/users' });
     });
 
@@ -163,7 +163,7 @@ describe('GET /api/v4/users', () => {
     ])('%j as a regular user: 400 %s', async (query, error) => {
       const res = await get(query, alice.token);
       expect(res.status).toBe(400);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual({ error });
     });
 

@@ -16,7 +16,7 @@ describe('GET /api/v4/users/:id and GET /api/v4/user', () => {
   });
   afterAll(async () => ctx?.close());
 
-  const json = (res: { headers: Record<string, string> }) => expect(res.headers['content-type']).toMatch(/^application\/json/);
+  const json = (res: { headers: Record<string, string> }) => expect(res.headers['content-type']).toBe('application/json');
 
   describe('GET /users/:id', () => {
     it('anonymous: 403 Not authorized!', async () => {

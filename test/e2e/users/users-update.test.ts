@@ -33,7 +33,7 @@ describe('PUT /api/v4/users/:id', () => {
     it('anonymous: 401', async () => {
       const res = await put(bob.id, { bio: 'x' });
       expect(res.status).toBe(401);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual({ message: '401 Unauthorized' });
     });
 
@@ -110,7 +110,7 @@ describe('PUT /api/v4/users/:id', () => {
     it('an admin: 200 with the change', async () => {
       const res = await asAdmin(bob.id, { bio: 'updated by admin' });
       expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toMatchObject({ id: bob.id, username: bob.username, bio: 'updated by admin' });
       expect((await adminGet(bob.id)).bio).toBe('updated by admin');
     });
@@ -184,7 +184,7 @@ describe('PUT /api/v4/users/:id', () => {
       const before = await adminGet(bob.id);
       const res = await asAdmin(bob.id, body);
       expect(res.status).toBe(400);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual({ message });
       expect(await adminGet(bob.id)).toEqual(before);
     });
