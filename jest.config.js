@@ -25,5 +25,9 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     },
+    // Real GitLab clients (gitbeaker, python-gitlab and its CLI) against the built service.
+    { ...common, displayName: 'clients', testMatch: ['<rootDir>/test/clients/**/*.test.ts'] },
+    // Property-based requests generated from the OpenAPI document: no 5xx, ever.
+    { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.test.ts'] },
   ],
 };
