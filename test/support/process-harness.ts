@@ -365,3 +365,34 @@ export async function waitUntilRefused(port: number, timeoutMs = 15_000): Promis
     () => `port ${port} to stop accepting connections`,
   );
 }
+
+/** A launcher (API + worker) of the built service, ready, on a database and queue prefix of its own. */
+export interface RunningService {
+  port: number;
+  launcher: ServiceProcess;
+  databaseName: string;
+  queuePrefix: string;
+  /** Kills whatever the test file started, drops the database and the queue keys. */
+  stop(): Promise<void>;
+}
+
+/** Starts the launcher and waits until the API is ready and the worker has started. */
+export async function startLauncher(label: string, options: Omit<ServiceEnv, 'databaseName' | 'queuePrefix' | 'port'> = {}): Promise<RunningService> {
+  requireBuiltService();
+  const databaseName = processTestDatabaseName(label);
+  const queuePrefix = uniqueQueuePrefix(label);
+  const port = await freePort();
+  const launcher = new ServiceProcess('launcher', 'launcher', serviceEnv({ ...options, databaseName, queuePrefix, port }));
+  const stop = async () => {
+    await killStartedProcesses();
+    await cleanUp(databaseName, queuePrefix);
+  };
+  try {
+    await launcher.waitUntilReady(port);
+    await launcher.waitForOutput(/Worker started/);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, launcher, databaseName, queuePrefix, stop };
+}

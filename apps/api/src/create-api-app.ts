@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { CallerDirectory, QueueRegistry, sendJsonWithoutCharset, shutdownState, type AppConfig } from '@app/shared';
+import { answerClientErrorsAsJson, CallerDirectory, QueueRegistry, sendJsonWithoutCharset, shutdownState, type AppConfig } from '@app/shared';
 import { ApiModule } from './app.module.js';
 import { buildOpenApiDocument } from './ops/openapi.js';
 import { OpenApiDocument } from './ops/openapi.controller.js';
@@ -23,6 +23,7 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   app.set('etag', false);
   app.disable('x-powered-by');
   sendJsonWithoutCharset(app.getHttpAdapter().getInstance());
+  answerClientErrorsAsJson(app.getHttpServer());
   // While draining, keep-alive clients are told to reconnect elsewhere instead of reusing this socket.
   app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     if (shutdownState.draining) res.setHeader('Connection', 'close');

@@ -24,37 +24,42 @@ export class RootBootstrap {
 
   /** Returns the plain token when this call created root, otherwise null. */
   async run(): Promise<string | null> {
-    const client = await this.db.pool.connect();
-    try {
+    // Several processes may boot at once: one creates root, the others find it.
+    return this.db.withClient(async (client) => {
       await client.query('SELECT pg_advisory_lock($1)', [BOOTSTRAP_LOCK_KEY]);
-      if (!(await this.users.isEmpty())) return null;
-      const metadata = SYSTEM_METADATA;
-      const root = await this.commands.execute(
-        new CreateUser(
-          {
-            id: 1,
-            profile: { username: 'root', email: 'admin@example.com', name: 'Administrator', admin: true },
-            password: null,
-            passwordMode: 'random',
-            skipConfirmation: true,
-            identity: null,
-            createdById: null,
-          },
-          metadata,
-        ),
-      );
-      await this.db.query("SELECT setval('users_id_seq', GREATEST((SELECT max(id) FROM users), 1))");
-      const created = await this.commands.execute(
-        new CreatePersonalAccessToken(
-          { userId: root.id, name: 'root bootstrap token', description: 'Created at first boot', scopes: ROOT_TOKEN_SCOPES, expiresAt: 'never', token: this.config.rootPersonalAccessToken },
-          metadata,
-        ),
-      );
-      this.logger.log({ userId: root.id }, 'Created the root admin (user 1) on first boot');
-      return created.token;
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [BOOTSTRAP_LOCK_KEY]).catch(() => undefined);
-      client.release();
-    }
+      try {
+        return await this.createRootIfEmpty();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [BOOTSTRAP_LOCK_KEY]).catch(() => undefined);
+      }
+    });
+  }
+
+  private async createRootIfEmpty(): Promise<string | null> {
+    if (!(await this.users.isEmpty())) return null;
+    const metadata = SYSTEM_METADATA;
+    const root = await this.commands.execute(
+      new CreateUser(
+        {
+          id: 1,
+          profile: { username: 'root', email: 'admin@example.com', name: 'Administrator', admin: true },
+          password: null,
+          passwordMode: 'random',
+          skipConfirmation: true,
+          identity: null,
+          createdById: null,
+        },
+        metadata,
+      ),
+    );
+    await this.db.query("SELECT setval('users_id_seq', GREATEST((SELECT max(id) FROM users), 1))");
+    const created = await this.commands.execute(
+      new CreatePersonalAccessToken(
+        { userId: root.id, name: 'root bootstrap token', description: 'Created at first boot', scopes: ROOT_TOKEN_SCOPES, expiresAt: 'never', token: this.config.rootPersonalAccessToken },
+        metadata,
+      ),
+    );
+    this.logger.log({ userId: root.id }, 'Created the root admin (user 1) on first boot');
+    return created.token;
   }
 }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { dataSourceOptions, type MigrationClass } from './database/data-source.js';
 import { Database } from './database/database.js';
+import { JobSchedules } from './queues/job-schedules.js';
 import { QueueRegistry } from './queues/queue-registry.js';
 import { REDIS, redisProvider } from './queues/redis.provider.js';
 
@@ -29,8 +30,8 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [TypeOrmModule.forRoot(dataSourceOptions(options.config.databaseUrl, options.migrations, options.poolSize))],
-      providers: [{ provide: APP_CONFIG, useValue: options.config }, Database, redisProvider, RedisCloser, QueueRegistry],
-      exports: [APP_CONFIG, Database, REDIS, QueueRegistry],
+      providers: [{ provide: APP_CONFIG, useValue: options.config }, Database, redisProvider, RedisCloser, QueueRegistry, JobSchedules],
+      exports: [APP_CONFIG, Database, REDIS, QueueRegistry, JobSchedules],
     };
   }
 }

@@ -119,6 +119,14 @@ describe('user avatars', () => {
       expect((await fetchFile(pathOf(res.body.avatar_url))).headers['content-type']).toBe('image/png');
     });
 
+    it('a UTF-8 file name (as gitbeaker and python-gitlab send it) is read as UTF-8: one replacement per character', async () => {
+      const res = await createWithAvatar(PNG, 'façade ☕.png');
+      expect(res.status).toBe(201);
+      // Read as latin1, the two bytes of "ç" and three of "☕" would each have become characters of their own.
+      expect(res.body.avatar_url).toBe(`http://gitlab.test/uploads/-/system/user/avatar/${res.body.id}/fa_ade__.png`);
+      expect((await fetchFile(pathOf(res.body.avatar_url))).status).toBe(200);
+    });
+
     it('the log records the path and digest, never the bytes; the bytes sit in user_avatars', async () => {
       const res = await createWithAvatar(PNG, 'face.png');
       const [event] = await ctx.db.query<{ data: Record<string, unknown> }>(

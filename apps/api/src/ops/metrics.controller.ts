@@ -35,11 +35,16 @@ export class MetricsController {
       registers: [this.registry],
     });
     this.collect = async () => {
-      try {
+      // While Redis is away, queue commands wait for it: count a scrape error instead of hanging.
+      await measure(scrapeErrors, async () => {
+        if (!this.queues.connected) throw new Error('Redis is not connected');
         for (const queue of this.queues.all()) {
           const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
           for (const [state, count] of Object.entries(counts)) queueJobs.set({ queue: queue.name, state }, count);
         }
+      });
+      // The relay lag lives in PostgreSQL: it is the figure to watch while Redis is away.
+      await measure(scrapeErrors, async () => {
         const [lag] = await this.db.query<{ n: string }>(
           `SELECT count(*) AS n FROM es_events e
             WHERE (e.transaction_id, e.global_position) >
@@ -48,9 +53,7 @@ export class MetricsController {
           [RELAY_SUBSCRIPTION_ID],
         );
         relayLag.set(Number(lag.n));
-      } catch {
-        scrapeErrors.inc();
-      }
+      });
     };
   }
 
@@ -61,5 +64,14 @@ export class MetricsController {
     await this.collect();
     res.setHeader('Content-Type', this.registry.contentType);
     res.send(await this.registry.metrics());
+  }
+}
+
+/** Runs one collection step; a failure is counted, and the other steps still run. */
+async function measure(errors: Counter, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch {
+    errors.inc();
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, MAX_COUNT_LIMIT } from '@app/shared';
+import { Database, isRecordId, MAX_COUNT_LIMIT } from '@app/shared';
 import type { AuditEventDraft } from '../domain/audit-event/audit-event.mapper.js';
 
 export interface AuditEventRow {
@@ -51,6 +51,7 @@ export class AuditEventsRepository {
   }
 
   async findById(id: number): Promise<AuditEventRow | null> {
+    if (!isRecordId(id)) return null;
     const rows = await this.db.query(`SELECT ${COLUMNS} FROM audit_events WHERE id = $1`, [id]);
     return rows.length ? normalize(rows[0]) : null;
   }

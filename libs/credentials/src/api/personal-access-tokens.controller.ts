@@ -1,9 +1,10 @@
 import { Controller, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Authenticate, CurrentCaller, NumericParams, ReqMeta, RequestParams, requireAdmin, type Caller, type GitlabRequest, type ParsedParams, tokenExpired, type RequestMetadata } from '@app/shared';
+import { Authenticate, CurrentCaller, NumericParams, ReqMeta, RequestParams, requireAdmin, type Caller, type GitlabRequest, type ParsedParams, tokenExpired, type RequestMetadata, UsersApiScopes } from '@app/shared';
 import { CreatePersonalAccessToken } from '../application/commands/create-personal-access-token/create-personal-access-token.command.js';
 import { CreatePersonalAccessTokenParams } from './dto/create-personal-access-token.params.js';
 
+@UsersApiScopes()
 @Controller('api/v4')
 @Authenticate('non_get')
 @NumericParams('user_id')

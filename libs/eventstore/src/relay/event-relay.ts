@@ -62,12 +62,15 @@ export class EventRelay {
           continue;
         }
         const count = await this.pollOnce();
+        if (failures > 0) this.logger.log({ failures }, 'Event relay delivers again; it resumed from its checkpoint');
         failures = 0;
         if (count < BATCH_SIZE) await this.sleep(this.config.relayPollIntervalMs);
       } catch (error) {
         failures += 1;
         const delay = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
-        this.logger.error({ err: error, retryInMs: delay }, 'Event relay failed to deliver a batch; it will retry from its checkpoint');
+        // One warning per outage; the retries that follow it are only worth a debug line.
+        const level = failures === 1 ? 'warn' : 'debug';
+        this.logger[level]({ err: error, retryInMs: delay, failures }, 'Event relay could not deliver a batch; it retries from its checkpoint with backoff (events wait in PostgreSQL)');
         await this.disconnect();
         await this.sleep(delay);
       }
@@ -114,7 +117,9 @@ export class EventRelay {
 
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'gitlab-users-relay' });
-    client.on('error', (error) => this.logger.warn({ err: error }, 'Relay database connection failed; reconnecting'));
+    // The loop notices a lost connection at its next query and reconnects; this listener keeps
+    // the process alive meanwhile (an `error` event without a listener would crash it).
+    client.on('error', (error) => this.logger.debug({ reason: error.message }, 'Relay database connection lost'));
     client.on('notification', () => this.wake?.());
     await client.connect();
     await client.query(`LISTEN ${EVENTS_CHANNEL}`);

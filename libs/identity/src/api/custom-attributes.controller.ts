@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   Authenticate,
   CurrentCaller,
+  isRecordId,
   NumericParams,
   ReqMeta,
   RequestParams,
@@ -11,6 +12,7 @@ import {
   type GitlabRequest,
   type ParsedParams,
   type RequestMetadata,
+  UsersApiScopes,
 } from '@app/shared';
 import { DeleteCustomAttribute } from '../application/commands/delete-custom-attribute/delete-custom-attribute.command.js';
 import { SetCustomAttribute } from '../application/commands/set-custom-attribute/set-custom-attribute.command.js';
@@ -23,7 +25,7 @@ import { CustomAttributeKeyParams, SetCustomAttributeParams } from './dto/custom
 /** A path id that is all digits but too large for any user is simply a missing user. */
 function userIdOf(req: GitlabRequest): number {
   const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id)) throw new UserNotFoundError();
+  if (!isRecordId(id)) throw new UserNotFoundError();
   return id;
 }
 
@@ -33,6 +35,7 @@ const present = ({ key, value }: CustomAttribute) => ({ key, value });
  * GitLab's custom attributes endpoints for users (admin only): 401 for anonymous callers,
  * then Grape's parameter validation (400), then the admin check (403), then the user (404).
  */
+@UsersApiScopes()
 @Controller('api/v4')
 @NumericParams('id')
 @Authenticate('required')

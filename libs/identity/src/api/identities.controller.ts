@@ -1,9 +1,10 @@
 import { Controller, Delete, HttpCode, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Authenticate, CurrentCaller, NumericParams, ReqMeta, requireAdmin, type Caller, type GitlabRequest, type RequestMetadata } from '@app/shared';
+import { Authenticate, CurrentCaller, NumericParams, ReqMeta, requireAdmin, type Caller, type GitlabRequest, type RequestMetadata, UsersApiScopes } from '@app/shared';
 import { DeleteIdentity } from '../application/commands/delete-identity/delete-identity.command.js';
 
 /** A user's external identities (reference §8). */
+@UsersApiScopes()
 @Controller('api/v4')
 @NumericParams('id')
 export class IdentitiesController {

@@ -9,6 +9,7 @@ import {
   type Caller,
   type ParsedParams,
   type RequestMetadata,
+  UsersApiScopes,
 } from '@app/shared';
 import { UpdateUserPreferences } from '../application/commands/update-user-preferences/update-user-preferences.command.js';
 import { GetUserPreferences } from '../application/queries/get-user-preferences/get-user-preferences.query.js';
@@ -29,6 +30,7 @@ function userPreferences(row: UserPreferencesRow): Record<string, unknown> {
 }
 
 /** `GET`/`PUT /user/preferences`: the current user's (the sudo target's, under sudo). */
+@UsersApiScopes()
 @Controller('api/v4')
 @Authenticate('required')
 export class PreferencesController {

@@ -20,6 +20,7 @@ import {
   type GitlabRequest,
   type ParsedParams,
   type RequestMetadata,
+  UsersApiScopes,
 } from '@app/shared';
 import { CreateUser } from '../application/commands/create-user/create-user.command.js';
 import { DeleteUser } from '../application/commands/delete-user/delete-user.command.js';
@@ -28,7 +29,7 @@ import { GetUser } from '../application/queries/get-user/get-user.query.js';
 import { ListUsers } from '../application/queries/list-users/list-users.query.js';
 import { ListCustomAttributes } from '../application/queries/list-custom-attributes/list-custom-attributes.query.js';
 import { UserNotFoundError } from '../domain/user/user.errors.js';
-import { decodeCursor, setKeysetPaginationHeaders } from '../infrastructure/user-keyset.js';
+import { assertCursorLength, decodeCursor, setKeysetPaginationHeaders } from '../infrastructure/user-keyset.js';
 import { keysetColumn, keysetSupported } from '../infrastructure/users-read.repository.js';
 import { CreateUserParams } from './dto/create-user.params.js';
 import { DeleteUserParams } from './dto/delete-user.params.js';
@@ -43,6 +44,7 @@ const MAX_USER_OFFSET = 50_000;
 
 const viewerOf = (caller: Caller | undefined): Viewer | null => (caller ? { id: caller.user.id, isAdmin: caller.user.isAdmin } : null);
 
+@UsersApiScopes()
 @Controller('api/v4')
 @NumericParams('id')
 export class UsersController {
@@ -66,6 +68,8 @@ export class UsersController {
     // `authenticated_as_admin!` when both identity params are given, before the list permission check.
     if (wantsIdentityLookup(params)) requireAdmin(caller);
     if (!caller && !params.username) throw new ForbiddenError('Not authorized to access /api/v4/users', 'identity.list_requires_username');
+    // Offset links repeat the cursor as sent, so an oversized one is refused in either mode.
+    if (params.cursor) assertCursorLength(params.cursor);
     const page = readOffsetPage(req);
     const isAdmin = caller?.user.isAdmin ?? false;
     // Custom attributes are admin-only (GitLab's `read_custom_attribute`); others are silently ignored.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@app/eventstore';
-import { Database } from '@app/shared';
+import { Database, isRecordId } from '@app/shared';
 import { avatarPath } from '../domain/user/user.rules.js';
 
 /** An uploaded avatar file as the API received it. */
@@ -46,6 +46,7 @@ export class AvatarStore {
 
   /** The avatar a live user shows at this path; null when there is none. */
   async find(userId: number, filename: string): Promise<StoredAvatar | null> {
+    if (!isRecordId(userId)) return null;
     const [row] = await this.db.query<{ filename: string; content_type: string; bytes: Buffer; sha256: string }>(
       `SELECT a.filename, a.content_type, a.bytes, a.sha256
          FROM user_avatars a JOIN users u ON u.id = a.user_id

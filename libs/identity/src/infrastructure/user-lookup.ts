@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type CallerUser } from '@app/shared';
+import { Database, isRecordId, type CallerUser } from '@app/shared';
 
 const CALLER_COLUMNS = 'id, username, name, admin, state, user_type';
 type CallerRow = { id: string; username: string; name: string; admin: boolean; state: string; user_type: string };
@@ -11,6 +11,7 @@ export class UserLookup {
   constructor(private readonly db: Database) {}
 
   async byId(id: number): Promise<CallerUser | null> {
+    if (!isRecordId(id)) return null;
     const rows = await this.db.query<CallerRow>(`SELECT ${CALLER_COLUMNS} FROM users WHERE id = $1`, [id]);
     return rows.length ? toCaller(rows[0]) : null;
   }

@@ -1,18 +1,19 @@
 import type { Queryable } from '@app/eventstore';
 import { uniqueViolationConstraint } from '@app/shared';
 import type { AvatarUpload } from '../domain/user/user.commands.js';
-import { EmailTakenError, UsernameTakenError } from '../domain/user/user.errors.js';
+import { EmailTakenError, ExternUidTakenError, UsernameTakenError } from '../domain/user/user.errors.js';
 import { USER_CREATED, USER_UPDATED, type UserEvent } from '../domain/user/user.events.js';
 import { avatarContentType } from '../domain/user/user.rules.js';
 import { AvatarStore, sha256Hex, type AvatarFile } from './avatar-store.js';
 
 /* What the create and update handlers share when they write a user. */
 
-/** Turns a unique-index refusal from the users projection into GitLab's 409. */
+/** Turns a unique-index refusal from the users projection into GitLab's 409 (or its 400 for an identity). */
 export function mapUniqueViolation(error: unknown): never {
   const constraint = uniqueViolationConstraint(error);
   if (constraint === 'users_email_lower_key') throw new EmailTakenError();
   if (constraint === 'users_username_lower_key') throw new UsernameTakenError();
+  if (constraint === 'user_identities_provider_extern_uid_key') throw new ExternUidTakenError();
   throw error;
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, MAX_COUNT_LIMIT } from '@app/shared';
+import { Database, isRecordId, MAX_COUNT_LIMIT } from '@app/shared';
 import { encodeCursor, InvalidCursorError, type KeysetColumn, type KeysetPosition } from './user-keyset.js';
 import { normalizeUserRow, USER_SELECT, type UserRow } from './user-row.js';
 
@@ -80,8 +80,7 @@ export class UsersReadRepository {
   constructor(private readonly db: Database) {}
 
   async findById(id: number): Promise<UserRow | null> {
-    // A route id too large for bigint (or for a JS number) names nobody; pg would refuse it.
-    if (!Number.isSafeInteger(id)) return null;
+    if (!isRecordId(id)) return null;
     const rows = await this.db.query(`${USER_SELECT} WHERE u.id = $1`, [id]);
     return rows.length ? normalizeUserRow(rows[0]) : null;
   }

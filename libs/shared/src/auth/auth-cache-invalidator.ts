@@ -12,6 +12,8 @@ export class AuthCacheInvalidator implements OnApplicationBootstrap, OnApplicati
   private client: pg.Client | null = null;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
+  /** False from a lost connection until the next LISTEN succeeds: one warning per outage. */
+  private healthy = true;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -31,7 +33,11 @@ export class AuthCacheInvalidator implements OnApplicationBootstrap, OnApplicati
       this.client = null;
       this.cache.setListening(false);
       if (this.stopped) return;
-      this.logger.warn({ err: error }, 'Lost the auth_changed listener; tokens are looked up on every request until it reconnects');
+      if (this.healthy) {
+        this.healthy = false;
+        const reason = error instanceof Error ? error.message : 'connection ended';
+        this.logger.warn({ reason }, 'Lost the auth_changed listener; tokens are looked up on every request until it reconnects');
+      }
       client.end().catch(() => undefined);
       this.retry = setTimeout(() => void this.connect(), 1_000);
     };
@@ -47,6 +53,8 @@ export class AuthCacheInvalidator implements OnApplicationBootstrap, OnApplicati
       await client.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
       this.client = client;
       this.cache.setListening(true);
+      if (!this.healthy) this.logger.log('The auth_changed listener is back; cached token lookups resume');
+      this.healthy = true;
     } catch (error) {
       this.client = client;
       lost(error);

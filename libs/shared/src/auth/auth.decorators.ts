@@ -17,5 +17,13 @@ export const Authenticate = (mode: AuthMode) => SetMetadata(AUTH_MODE_KEY, mode)
 /** Route params that must be all digits, like Grape route requirements (digits only). */
 export const NumericParams = (...names: string[]) => SetMetadata(NUMERIC_PARAMS_KEY, names);
 
-/** Overrides the default scope rule (reads: read_user/read_api/api; writes: api). */
+/** Overrides the default scope rule (reads: read_api/api, plus read_user under UsersApiScopes; writes: api). */
 export const AllowScopes = (...scopes: TokenScope[]) => SetMetadata(SCOPES_KEY, scopes);
+
+export const USERS_API_KEY = 'gitlab:users-api';
+/**
+ * Marks a controller as part of GitLab's `API::Users`, which alone lets a `read_user` token
+ * in: its GET and HEAD routes accept `read_user` as well as `read_api` and `api`. Everywhere
+ * else (audit events, ...) `read_user` is refused with 403 insufficient_scope, as in GitLab.
+ */
+export const UsersApiScopes = () => SetMetadata(USERS_API_KEY, true);

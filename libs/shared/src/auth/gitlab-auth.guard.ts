@@ -10,17 +10,22 @@ import {
   UnauthorizedError,
 } from '../errors/domain-error.js';
 import type { GitlabRequest } from '../http/gitlab-request.js';
-import { AUTH_MODE_KEY, NUMERIC_PARAMS_KEY, SCOPES_KEY, type AuthMode } from './auth.decorators.js';
+import { AUTH_MODE_KEY, NUMERIC_PARAMS_KEY, SCOPES_KEY, USERS_API_KEY, type AuthMode } from './auth.decorators.js';
 import { AuthCache } from './auth-cache.js';
 import type { Caller, CallerUser, TokenScope } from './caller.js';
 import { CallerDirectory, type TokenRecord } from './caller-directory.port.js';
 import { tokenDigest } from './token-digest.js';
 import { tokenExpired } from './token-expiry.js';
 
-const READ_SCOPES: TokenScope[] = ['api', 'read_api', 'read_user'];
+const READ_SCOPES: TokenScope[] = ['api', 'read_api'];
+const USERS_API_READ_SCOPES: TokenScope[] = ['api', 'read_api', 'read_user'];
 const WRITE_SCOPES: TokenScope[] = ['api'];
-/** GitLab names every scope registered for the API, not just the ones that would pass. */
-const REGISTERED_SCOPES = 'read_user api read_api';
+/**
+ * GitLab names every scope registered for the endpoint's API class, not just the ones that
+ * would pass: `api` and `read_api` everywhere, `read_user` first in `API::Users`.
+ */
+const REGISTERED_SCOPES = 'api read_api';
+const USERS_API_REGISTERED_SCOPES = 'read_user api read_api';
 
 /**
  * One guard, in Grape's order: route requirements (a non-numeric id never matched a
@@ -81,8 +86,10 @@ export class GitlabAuthGuard implements CanActivate {
     }
     // As GitLab's `current_user`: the endpoint scope is checked only when not sudoing as someone else.
     if (caller.user.id === user.id) {
-      const allowed = this.reflector.getAllAndOverride<TokenScope[] | undefined>(SCOPES_KEY, targets) ?? (isRead ? READ_SCOPES : WRITE_SCOPES);
-      if (!allowed.some((scope) => token.scopes.includes(scope))) throw new InsufficientScopeError(REGISTERED_SCOPES);
+      const usersApi = this.reflector.getAllAndOverride<boolean | undefined>(USERS_API_KEY, targets) === true;
+      const allowed =
+        this.reflector.getAllAndOverride<TokenScope[] | undefined>(SCOPES_KEY, targets) ?? (!isRead ? WRITE_SCOPES : usersApi ? USERS_API_READ_SCOPES : READ_SCOPES);
+      if (!allowed.some((scope) => token.scopes.includes(scope))) throw new InsufficientScopeError(usersApi ? USERS_API_REGISTERED_SCOPES : REGISTERED_SCOPES);
     }
     req.caller = caller;
     return true;

@@ -12,6 +12,10 @@ export interface AppConfig {
   /** Maximum request body size accepted on writes (bytes). */
   bodyLimitBytes: number;
   relayPollIntervalMs: number;
+  /** How often the audit reconciliation job looks for events whose audit job was lost. */
+  auditReconcileIntervalMs: number;
+  /** Events younger than this are left to their own audit job by the reconciliation. */
+  auditReconcileGraceSeconds: number;
   shutdownTimeoutMs: number;
   /** GET /users/:id: requests each non-admin user may make per interval (GitLab's `users_get_by_id_limit`); 0 disables. */
   usersGetByIdLimit: number;
@@ -58,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authCacheTtlMs: intFromEnv(env, 'AUTH_CACHE_TTL_MS', 30_000),
     bodyLimitBytes: intFromEnv(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024),
     relayPollIntervalMs: intFromEnv(env, 'RELAY_POLL_INTERVAL_MS', 500),
+    auditReconcileIntervalMs: positiveIntFromEnv(env, 'AUDIT_RECONCILE_INTERVAL_MS', 10 * 60_000),
+    auditReconcileGraceSeconds: intFromEnv(env, 'AUDIT_RECONCILE_GRACE_SECONDS', 60),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
     usersGetByIdIntervalSeconds: positiveIntFromEnv(env, 'USERS_GET_BY_ID_INTERVAL_SECONDS', 600),

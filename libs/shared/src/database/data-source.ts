@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 
 export type MigrationClass = new () => MigrationInterface;
@@ -12,7 +13,15 @@ export function dataSourceOptions(databaseUrl: string, migrations: MigrationClas
     synchronize: false,
     logging: false,
     extra: { max: poolSize, application_name: 'gitlab-users' },
+    poolErrorHandler: logIdleConnectionLost,
   };
+}
+
+const poolLogger = new Logger('Database');
+
+/** An idle pooled connection died (terminated, server restart): the pool drops it and opens another on demand. */
+function logIdleConnectionLost(error: { code?: string; message?: string }): void {
+  poolLogger.warn({ code: error.code, reason: error.message }, 'An idle PostgreSQL connection was lost; the pool replaces it on next use');
 }
 
 const MIGRATION_LOCK_KEY = 7_345_001;

@@ -1,10 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
+import { DatabaseUnavailableError } from '../errors/domain-error.js';
+import { isConnectionLoss } from './pg-errors.js';
 
 export interface Sql {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
+
+/** A lost connection becomes a 503 the filter can answer; any other error passes as it is. */
+function unavailableIfLost(error: unknown): unknown {
+  return isConnectionLoss(error) && !(error instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(error) : error;
+}
+
+/**
+ * A lost connection usually takes its idle pool neighbours with it (a restart, or an operator
+ * terminating every session): the pool learns of each death asynchronously, so a retry may
+ * first draw another dead one. Short pauses let it drop them before the next attempt.
+ */
+const LOST_CONNECTION_RETRY_PAUSES_MS = [20, 100];
 
 /**
  * Thin access to the pool TypeORM manages. Hot paths run plain parameterised SQL on it
@@ -20,24 +34,72 @@ export class Database implements Sql {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.pool.query(sql, params);
-    return result.rows as T[];
+    try {
+      const result = await this.pool.query(sql, params);
+      return result.rows as T[];
+    } catch (error) {
+      throw unavailableIfLost(error);
+    }
   }
 
-  /** Runs `work` in one transaction on one connection; rolls back on any error. */
-  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+  /**
+   * Lends one pooled connection to `work`. While lent, node-postgres gives the client no
+   * `error` listener, and a connection the server terminates emits `error` on it: without
+   * this listener that crashes the process. A connection that broke is destroyed on
+   * release instead of going back to the pool.
+   */
+  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
     try {
-      await client.query('BEGIN');
-      const tx: Sql = { query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] };
-      const result = await work(tx);
-      await client.query('COMMIT');
-      return result;
+      client = await this.pool.connect();
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      throw unavailableIfLost(error);
+    }
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken ??= error);
+    client.on('error', onError);
+    try {
+      return await work(client);
+    } catch (error) {
+      if (isConnectionLoss(error)) broken ??= error as Error;
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection; rolls back on any error. When the
+   * connection is lost before COMMIT is sent, nothing was committed, so the whole
+   * transaction runs again on a fresh connection (a few times); a loss during COMMIT leaves
+   * the outcome unknown and is reported (503) instead of retried.
+   */
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      let committing = false;
+      try {
+        return await this.withClient(async (client) => {
+          const tx: Sql = { query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] };
+          try {
+            await client.query('BEGIN');
+            const result = await work(tx);
+            committing = true;
+            await client.query('COMMIT');
+            return result;
+          } catch (error) {
+            if (!committing) await client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        });
+      } catch (error) {
+        const pause = LOST_CONNECTION_RETRY_PAUSES_MS[attempt - 1];
+        if (pause !== undefined && !committing && isConnectionLoss(error)) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          continue;
+        }
+        throw unavailableIfLost(error);
+      }
     }
   }
 }

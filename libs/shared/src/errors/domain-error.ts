@@ -17,7 +17,10 @@ export type ErrorKind =
   | 'precondition_failed'
   | 'unprocessable'
   | 'method_not_allowed'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'service_unavailable'
+  | 'malformed_request'
+  | 'payload_too_large';
 
 export abstract class DomainError extends Error {
   abstract readonly code: string;
@@ -172,5 +175,50 @@ export class RateLimitedError extends DomainError {
   readonly code = 'http.rate_limited';
   constructor(readonly retryAfterSeconds: number) {
     super('This endpoint has been requested too many times. Try again later.');
+  }
+}
+
+/**
+ * 503: the database connection was lost while serving the request (an administrator
+ * terminated it, the server restarted). Nothing of the request was committed unless it
+ * says so; the client may retry.
+ */
+export class DatabaseUnavailableError extends DomainError {
+  readonly kind = 'service_unavailable' as const;
+  readonly code = 'database.connection_lost';
+  readonly retryAfterSeconds = 1;
+  constructor(cause?: unknown) {
+    super('503 Service Unavailable - the database connection was lost; retry the request', { cause });
+  }
+}
+
+/** What each unreadable request is told to send instead. */
+const MALFORMED_REQUEST_MESSAGES = {
+  'http.body_unparsable': 'The request body could not be parsed; send valid JSON, form or multipart data',
+  'http.null_byte': 'The request contains a null byte (U+0000); remove it from the path and the parameters',
+  'http.lone_surrogate': 'The request contains a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair); send well-formed Unicode text',
+  'http.path_unparsable': 'The request path is not valid percent-encoded UTF-8; escape it as RFC 3986 describes',
+} as const;
+export type MalformedRequestCode = keyof typeof MALFORMED_REQUEST_MESSAGES;
+
+/**
+ * 400 `{"error":"<what to send instead>"}`: the request itself cannot be read (a body that does not
+ * parse, a NUL character, a lone surrogate, a broken path escape). Raised by the HTTP layer before
+ * authentication, where GitLab's Rack middleware (`HandleMalformedStrings`) answers 400 before any
+ * endpoint runs.
+ */
+export class MalformedRequestError extends DomainError {
+  readonly kind = 'malformed_request' as const;
+  constructor(readonly code: MalformedRequestCode) {
+    super(MALFORMED_REQUEST_MESSAGES[code]);
+  }
+}
+
+/** 413 `{"message":"413 Request Entity Too Large"}`: a body, file or multipart part over the limits. */
+export class PayloadTooLargeError extends DomainError {
+  readonly kind = 'payload_too_large' as const;
+  readonly code = 'http.payload_too_large';
+  constructor() {
+    super('413 Request Entity Too Large');
   }
 }

@@ -6,10 +6,12 @@ import {
   ForbiddenError,
   InsufficientScopeError,
   InvalidTokenError,
+  MalformedRequestError,
   MethodNotAllowedError,
   ModelInvalidError,
   NotFoundError,
   ParamsInvalidError,
+  PayloadTooLargeError,
   PreconditionFailedError,
   RateLimitedError,
   RouteNotFoundError,
@@ -82,6 +84,12 @@ describe('toErrorResponse (reference 1.1)', () => {
         headers: { 'Retry-After': '60' },
       },
     ],
+    [
+      'an unreadable request (what to send instead)',
+      new MalformedRequestError('http.null_byte'),
+      { status: 400, body: { error: 'The request contains a null byte (U+0000); remove it from the path and the parameters' } },
+    ],
+    ['a body over the limits', new PayloadTooLargeError(), { status: 413, body: { message: '413 Request Entity Too Large' } }],
   ];
 
   it.each(cases)('given %s, then GitLab\'s status and body', (_situation, error, expected) => {
@@ -112,6 +120,8 @@ describe('toErrorResponse (reference 1.1)', () => {
       'unprocessable',
       'method_not_allowed',
       'rate_limited',
+      'malformed_request',
+      'payload_too_large',
     ];
     expect(new Set(cases.map(([, error]) => error.kind))).toEqual(new Set(kinds));
   });

@@ -1,4 +1,5 @@
 import {
+  DatabaseUnavailableError,
   DomainError,
   InsufficientScopeError,
   ModelInvalidError,
@@ -27,6 +28,9 @@ export function toErrorResponse(error: DomainError): ErrorResponse {
       headers: { 'Retry-After': String(error.retryAfterSeconds) },
     };
   }
+  if (error instanceof DatabaseUnavailableError) {
+    return { status: 503, body: { message: error.message }, headers: { 'Retry-After': String(error.retryAfterSeconds) } };
+  }
   switch (error.kind) {
     case 'not_found':
       return { status: 404, body: { message: error.message } };
@@ -50,9 +54,14 @@ export function toErrorResponse(error: DomainError): ErrorResponse {
       return { status: 422, body: { message: error.message } };
     case 'method_not_allowed':
       return { status: 405, body: { error: error.message } };
+    case 'malformed_request':
+      return { status: 400, body: { error: error.message } };
+    case 'payload_too_large':
+      return { status: 413, body: { message: error.message } };
     case 'insufficient_scope':
     case 'model_invalid':
     case 'rate_limited':
+    case 'service_unavailable':
       throw new Error(`unreachable: ${error.kind} is handled above`);
   }
 }

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError } from '../errors/domain-error.js';
+import { isConnectionLoss } from '../database/pg-errors.js';
+import { DatabaseUnavailableError, DomainError, MalformedRequestError, PayloadTooLargeError, RouteNotFoundError } from '../errors/domain-error.js';
 import { toErrorResponse } from '../errors/error-body.js';
 import { requestIdFor } from '../logging/logger-options.js';
 import type { GitlabRequest } from './gitlab-request.js';
@@ -23,21 +24,18 @@ export class GitlabExceptionFilter implements ExceptionFilter {
 
   private describe(exception: unknown, req: GitlabRequest): { status: number; body: unknown; headers?: Record<string, string> } {
     if (exception instanceof DomainError) return toErrorResponse(exception);
+    if (isConnectionLoss(exception)) return toErrorResponse(new DatabaseUnavailableError(exception));
+    // Express's router could not percent-decode a path segment into a route param (`%ED%A0%80`,
+    // `%E0%A4%A`); Nest hands its URIError over wrapped in a 400.
+    const cause = exception instanceof HttpException ? exception.cause : exception;
+    if (cause instanceof URIError) return toErrorResponse(new MalformedRequestError('http.path_unparsable'));
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === 404) return { status, body: { error: '404 Not Found' } };
-      if (status === 413) return { status, body: { message: '413 Request Entity Too Large' } };
-      if (status === 400) {
-        // Body parsers: malformed JSON or form data.
-        return { status, body: { error: 'The request body could not be parsed; send valid JSON, form or multipart data' } };
-      }
+      if (status === 404) return toErrorResponse(new RouteNotFoundError());
+      if (status === 413) return toErrorResponse(new PayloadTooLargeError());
+      if (status === 400) return toErrorResponse(new MalformedRequestError('http.body_unparsable'));
       if (status < 500) return { status, body: { message: `${status} ${exception.message}` } };
     }
-    const raw = exception as { type?: string; status?: number; message?: string };
-    if (raw?.type === 'entity.parse.failed' || raw?.status === 400) {
-      return { status: 400, body: { error: 'The request body could not be parsed; send valid JSON, form or multipart data' } };
-    }
-    if (raw?.type === 'entity.too.large' || raw?.status === 413) return { status: 413, body: { message: '413 Request Entity Too Large' } };
     this.logger.error({ err: exception, requestId: req.id, route: `${req.method} ${req.route?.path ?? req.path}` }, 'Unhandled error while serving a request');
     return { status: 500, body: { message: '500 Internal Server Error' } };
   }

@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import type { Response } from 'express';
 import { ParamsInvalidError } from '../errors/domain-error.js';
 import type { GitlabRequest } from './gitlab-request.js';
-import { externalUrl, readOffsetPage, setOffsetPaginationHeaders, toQuery, type OffsetPage } from './pagination.js';
+import { externalUrl, LinkParamsTooLongError, linkParams, MAX_LINK_PARAMS_BYTES, readOffsetPage, setOffsetPaginationHeaders, toQuery, type OffsetPage } from './pagination.js';
 
 const BASE = 'https://gitlab.example.com';
 
@@ -203,5 +203,42 @@ describe('readOffsetPage', () => {
 
   it('given empty values, then the defaults', () => {
     expect(readOffsetPage(fakeRequest({ page: '', per_page: '' }))).toEqual({ page: 1, perPage: 20, offset: 0 });
+  });
+});
+
+describe('linkParams', () => {
+  it('then the token, page and per_page are left out (each link sets its own page)', () => {
+    expect(linkParams(fakeRequest({ private_token: 't', page: '2', per_page: '5', search: 'jo' }))).toEqual({ search: 'jo' });
+  });
+
+  it('given keyset pagination, then the cursor is left out too (the link carries the next one); offset links keep it', () => {
+    expect(linkParams(fakeRequest({ pagination: 'keyset', cursor: 'abc', order_by: 'name' }))).toEqual({ pagination: 'keyset', order_by: 'name' });
+    expect(linkParams(fakeRequest({ cursor: 'abc' }))).toEqual({ cursor: 'abc' });
+  });
+});
+
+describe('the Link budget (MAX_LINK_PARAMS_BYTES)', () => {
+  it('given parameters that re-encode to exactly the budget, then the page is read', () => {
+    // `x=` + 2,046 bytes; page and per_page do not count, each link sets its own.
+    expect(readOffsetPage(fakeRequest({ x: 'a'.repeat(MAX_LINK_PARAMS_BYTES - 2), page: '2', per_page: '9' })).page).toBe(2);
+  });
+
+  it('given one byte more, or fewer characters that re-encode longer, then LinkParamsTooLongError', () => {
+    expect(() => readOffsetPage(fakeRequest({ x: 'a'.repeat(MAX_LINK_PARAMS_BYTES - 1) }))).toThrow(LinkParamsTooLongError);
+    // 683 characters of "é" are 4,098 bytes once escaped as %C3%A9.
+    expect(() => readOffsetPage(fakeRequest({ q: 'é'.repeat(683) }))).toThrow(LinkParamsTooLongError);
+  });
+
+  it('then the worst accepted offset Link, on a 1.5 KiB base URL with 16-digit pages, leaves room for every other header under 16 KiB', () => {
+    const base = `https://gitlab.example.com/${'p'.repeat(1_500)}`;
+    const page = 9_007_199_254_740_990;
+    const { res, headers } = fakeResponse();
+    const query = { x: 'a'.repeat(MAX_LINK_PARAMS_BYTES - 2), page: String(page), per_page: '100' };
+    readOffsetPage(fakeRequest(query));
+    setOffsetPaginationHeaders(res, fakeRequest(query), base, { page, perPage: 100, offset: 0 }, 0, true);
+    // Measured on a paginated response: 293 bytes of status line and headers besides Link; 512 also
+    // covers a 64-character request id and 16-digit X-Page, X-Next-Page and X-Prev-Page.
+    const otherHeaders = 512;
+    expect(`Link: ${headers.get('Link')}\r\n`.length + otherHeaders).toBeLessThan(16 * 1024);
   });
 });

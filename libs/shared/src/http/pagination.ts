@@ -9,6 +9,25 @@ export const DEFAULT_PER_PAGE = 20;
 /** Above this count GitLab omits X-Total and X-Total-Pages. */
 export const MAX_COUNT_LIMIT = 10_000;
 
+/**
+ * The most bytes of request parameters a `Link` URL may repeat, measured as the URL carries them
+ * (re-encoded, `toQuery`). GitLab's `Link` repeats the request's params in each of up to four rels
+ * (prev, next, first, last), and Node's HTTP parser, so every Node client, refuses a response
+ * whose header section passes 16 KiB (`http.maxHeaderSize`). Budget: 4 x 2 KiB of repeated params
+ * = 8 KiB; each rel adds its own page, per_page (at most 16 and 3 digits) and rel name, about 50
+ * bytes; every other header is under 0.5 KiB (ids, counters, a date). That leaves over 7 KiB for
+ * four times EXTERNAL_URL plus the route path, so any base URL up to 1.5 KiB keeps the whole
+ * header section under 16 KiB. A keyset `Link` is one rel whose cursor we issue (user-keyset.ts).
+ */
+export const MAX_LINK_PARAMS_BYTES = 2048;
+
+/** 400: a query string too long to repeat in `Link` headers (see MAX_LINK_PARAMS_BYTES). */
+export class LinkParamsTooLongError extends ParamsInvalidError {
+  constructor() {
+    super([`query parameters are too long; Link headers repeat them, so send at most ${MAX_LINK_PARAMS_BYTES} bytes of them (URL-encoded)`]);
+  }
+}
+
 export interface OffsetPage {
   page: number;
   perPage: number;
@@ -25,6 +44,8 @@ export function readOffsetPage(req: GitlabRequest): OffsetPage {
   if (perPage === INVALID) problems.push('per_page is invalid');
   else if (perPage === 0) problems.push('per_page has a value not allowed');
   if (problems.length > 0) throw new ParamsInvalidError(problems);
+  // Refused before any work, whatever the result, so whether a request is accepted never depends on the data.
+  if (toQuery(linkParams(req)).length > MAX_LINK_PARAMS_BYTES) throw new LinkParamsTooLongError();
   const p = typeof page === 'number' && page > 0 ? page : 1;
   const pp = typeof perPage === 'number' && perPage > 0 ? Math.min(perPage, MAX_PER_PAGE) : DEFAULT_PER_PAGE;
   return { page: p, perPage: pp, offset: (p - 1) * pp };
@@ -62,9 +83,16 @@ export function externalUrl(externalBase: string, req: GitlabRequest, params: Re
   return `${externalBase}${req.path}${query ? `?${query}` : ''}`;
 }
 
-function linkParams(req: GitlabRequest): Record<string, unknown> {
+/**
+ * The request params a `Link` URL repeats: all of the query but the token and what each link sets
+ * itself (page and per_page; the cursor too under `pagination=keyset`, where the link carries the next one).
+ */
+export function linkParams(req: GitlabRequest): Record<string, unknown> {
   const params = { ...(req.query as Record<string, unknown>) };
   delete params.private_token;
+  delete params.page;
+  delete params.per_page;
+  if (params.pagination === 'keyset') delete params.cursor;
   return params;
 }
 

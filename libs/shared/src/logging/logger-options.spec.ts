@@ -11,6 +11,16 @@ describe('redactQuery', () => {
     ['/api/v4/user?PRIVATE_TOKEN=glpat-upper', '/api/v4/user?PRIVATE_TOKEN=[REDACTED]'],
     ['/x?private_token=a&password=b&token=c', '/x?private_token=[REDACTED]&password=[REDACTED]&token=[REDACTED]'],
     ['/x?private_token=', '/x?private_token=[REDACTED]'],
+    // Decoded names: the server reads these as private_token and password.
+    ['/api/v4/user?private%5Ftoken=glpat-enc', '/api/v4/user?private%5Ftoken=[REDACTED]'],
+    ['/api/v4/user?%70rivate_token=glpat-enc', '/api/v4/user?%70rivate_token=[REDACTED]'],
+    ['/api/v4/user?%70%72%69%76%61%74%65%5f%74%6f%6b%65%6e=glpat-enc', '/api/v4/user?%70%72%69%76%61%74%65%5f%74%6f%6b%65%6e=[REDACTED]'],
+    ['/api/v4/users?pass%77ord=S3cret', '/api/v4/users?pass%77ord=[REDACTED]'],
+    ['/api/v4/users?PASS%57ORD=S3cret', '/api/v4/users?PASS%57ORD=[REDACTED]'],
+    ['/api/v4/users?user%5Bpassword%5D=S3cret&name=x', '/api/v4/users?user%5Bpassword%5D=[REDACTED]&name=x'],
+    ['/api/v4/users?password[]=S3cret', '/api/v4/users?password[]=[REDACTED]'],
+    ['/api/v4/users?password', '/api/v4/users?password=[REDACTED]'],
+    ['/api/v4/users?%E0%A4%A=1&password=S3cret', '/api/v4/users?%E0%A4%A=1&password=[REDACTED]'],
   ])('given %s, then %s', (url, logged) => {
     expect(redactQuery(url)).toBe(logged);
   });

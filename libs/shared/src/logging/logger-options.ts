@@ -2,11 +2,45 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 
-const SECRET_QUERY = /([?&](?:private_token|access_token|password|token)=)[^&]*/gi;
+/** Parameters whose values are secrets, wherever they are sent (by their decoded name, any letter case). */
+const SECRET_PARAMS = new Set(['private_token', 'access_token', 'token', 'job_token', 'password']);
 
-/** The URL as logged: token and password parameters are never written to logs. */
+/** A query parameter's name as the server reads it: `+` is a space, percent-escapes decoded (left as sent when malformed). */
+function decodeParamName(raw: string): string {
+  const spaced = raw.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
+}
+
+/** `password`, `PRIVATE_TOKEN`, `user[password]`, `token[]`: any part of the name that is a secret's name. */
+export function isSecretParam(name: string): boolean {
+  return name
+    .toLowerCase()
+    .split(/[[\]]+/)
+    .some((part) => SECRET_PARAMS.has(part));
+}
+
+/**
+ * The URL as logged: the value of every secret parameter is replaced, judged by its name after
+ * decoding, since `?private%5Ftoken=` and `?pass%77ord=` reach the server as `private_token`
+ * and `password`. The name stays as sent, so the log still shows where the secret was.
+ */
 export function redactQuery(url: string | undefined): string | undefined {
-  return url?.replace(SECRET_QUERY, '$1[REDACTED]');
+  if (url === undefined) return undefined;
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const pairs = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals < 0 ? pair : pair.slice(0, equals);
+      return isSecretParam(decodeParamName(name)) ? `${name}=[REDACTED]` : pair;
+    });
+  return `${url.slice(0, start)}?${pairs.join('&')}`;
 }
 
 /** Accepts a caller's X-Request-Id when it is short and plain; otherwise makes one. */

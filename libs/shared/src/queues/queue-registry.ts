@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { createRedis } from './redis-connection.js';
+import { createRedis, reportBullmqErrors, type RedisConnectionName } from './redis-connection.js';
 import { QueueName } from './queue-names.js';
 
 /** Every job retries with backoff; failed jobs stay for operators to inspect. */
@@ -12,19 +13,25 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
+const QUEUES_CONNECTION: RedisConnectionName = {
+  source: 'queues',
+  meanwhile: 'events wait in PostgreSQL and are delivered once it answers',
+};
+
 /** One BullMQ Queue per name, sharing a connection, under the configured key prefix. */
 @Injectable()
 export class QueueRegistry implements OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
-  private connection: ReturnType<typeof createRedis> | null = null;
+  private connection: Redis | null = null;
+  private readonly readyListeners: (() => void)[] = [];
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   get(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      this.connection ??= createRedis(this.config.redisUrl);
-      queue = new Queue(name, { connection: this.connection, prefix: this.config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      queue = new Queue(name, { connection: this.redis(), prefix: this.config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      reportBullmqErrors(queue, QUEUES_CONNECTION);
       this.queues.set(name, queue);
     }
     return queue;
@@ -32,6 +39,28 @@ export class QueueRegistry implements OnApplicationShutdown {
 
   all(): Queue[] {
     return Object.values(QueueName).map((name) => this.get(name));
+  }
+
+  /**
+   * True while Redis answers. Commands on this connection wait (never fail) while it is down,
+   * so that no job is lost; a caller that must answer now (metrics) checks this first.
+   */
+  get connected(): boolean {
+    return this.redis().status === 'ready';
+  }
+
+  /** Runs `listener` each time the queues' connection (re)connects to Redis, the first time included. */
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+    this.redis();
+  }
+
+  private redis(): Redis {
+    if (!this.connection) {
+      this.connection = createRedis(this.config.redisUrl, QUEUES_CONNECTION);
+      this.connection.on('ready', () => this.readyListeners.forEach((listener) => listener()));
+    }
+    return this.connection;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -9,5 +9,6 @@ export const REDIS = Symbol('REDIS');
 export const redisProvider: Provider = {
   provide: REDIS,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig): Redis => createRedis(config.redisUrl, { maxRetriesPerRequest: 2 }),
+  useFactory: (config: AppConfig): Redis =>
+    createRedis(config.redisUrl, { source: 'rate limits and health checks', meanwhile: 'rate limits are not enforced and readiness reports failed' }, { maxRetriesPerRequest: 2 }),
 };

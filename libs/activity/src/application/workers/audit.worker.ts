@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { EventStore, RELAY_SUBSCRIPTION_ID, type RelayedEventJob, type RelayRoute } from '@app/eventstore';
-import { APP_CONFIG, createRedis, Database, JobName, QueueName, QueueRegistry, type AppConfig } from '@app/shared';
+import { APP_CONFIG, createRedis, Database, JobName, JobSchedules, QueueName, reportBullmqErrors, type AppConfig, type RedisConnectionName } from '@app/shared';
 import { AUDITED_EVENT_TYPES, auditEventsFor } from '../../domain/audit-event/audit-event.mapper.js';
 import { AuditEventsRepository } from '../../infrastructure/audit-events.repository.js';
 import { findUnauditedEventIds } from '../../infrastructure/unaudited-events.query.js';
 
-const RECONCILE_EVERY_MS = 10 * 60_000;
-const RECONCILE_GRACE_SECONDS = 60;
 const RECONCILE_BATCH = 1_000;
+const WORKER_CONNECTION: RedisConnectionName = { source: 'audit worker', meanwhile: 'audit rows wait until it answers' };
 
 /** Which stored events the relay sends to the audit queue. */
 export const AUDIT_RELAY_ROUTE: RelayRoute = {
@@ -29,12 +28,12 @@ export class AuditWorker {
     private readonly store: EventStore,
     private readonly auditEvents: AuditEventsRepository,
     private readonly db: Database,
-    private readonly queues: QueueRegistry,
+    private readonly schedules: JobSchedules,
   ) {}
 
   start(concurrency = 8): void {
     if (this.worker) return;
-    this.connection = createRedis(this.config.redisUrl);
+    this.connection = createRedis(this.config.redisUrl, WORKER_CONNECTION);
     this.worker = new Worker<RelayedEventJob>(QueueName.Audit, (job) => (job.name === JobName.AuditReconcile ? this.reconcile() : this.process(job)), {
       connection: this.connection,
       prefix: this.config.queuePrefix,
@@ -43,12 +42,9 @@ export class AuditWorker {
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'Audit job failed; BullMQ will retry it with backoff'),
     );
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'Audit worker connection error'));
+    reportBullmqErrors(this.worker, WORKER_CONNECTION);
     // One repeatable job for the whole deployment, whatever the number of workers.
-    void this.queues
-      .get(QueueName.Audit)
-      .upsertJobScheduler(JobName.AuditReconcile, { every: RECONCILE_EVERY_MS }, { name: JobName.AuditReconcile })
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Could not schedule audit reconciliation'));
+    this.schedules.keep({ queue: QueueName.Audit, job: JobName.AuditReconcile, everyMs: this.config.auditReconcileIntervalMs });
   }
 
   /** Waits for jobs in progress to finish. */
@@ -63,7 +59,7 @@ export class AuditWorker {
   }
 
   /** Writes the rows of relayed events that have none (a flushed Redis loses nothing). */
-  async reconcile(graceSeconds = RECONCILE_GRACE_SECONDS): Promise<number> {
+  async reconcile(graceSeconds = this.config.auditReconcileGraceSeconds): Promise<number> {
     let repaired = 0;
     for (;;) {
       const ids = await findUnauditedEventIds(this.db, AUDITED_EVENT_TYPES, RELAY_SUBSCRIPTION_ID, graceSeconds, RECONCILE_BATCH);

@@ -13,6 +13,7 @@ import {
 import {
   avatarErrors,
   avatarPath,
+  identityErrors,
   ownedEmailErrors,
   passwordErrors,
   profileErrors,
@@ -144,6 +145,7 @@ function decideCreate(command: CreateUserCommand, state: UserState, now: Date): 
   const avatar = avatarRef(command.id, command.avatar, errors);
   mergeErrors(errors, profileErrors(validated));
   mergeErrors(errors, ownedEmailErrors(validated, { public_email: true, commit_email: true }));
+  mergeErrors(errors, identityErrors(command.identity));
   const profile = applyExternalRules(validated, null, validated);
   if (command.passwordMode === 'given') {
     const messages = command.password === null ? ["can't be blank"] : passwordErrors(command.password, profile);
@@ -197,6 +199,7 @@ function decideUpdate(command: UpdateUserCommand, state: UserState, now: Date): 
       commit_email: requested.commit_email !== undefined && requested.commit_email !== current.commit_email,
     }),
   );
+  mergeErrors(errors, identityErrors(command.identity));
   const next = applyExternalRules(merged, current, requested);
   if (command.password !== null) {
     const messages = passwordErrors(command.password, next);

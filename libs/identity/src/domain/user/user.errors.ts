@@ -24,6 +24,16 @@ export class UserInvalidError extends ModelInvalidError {
   }
 }
 
+/**
+ * 400: another user already has this provider's extern_uid (compared case-insensitively). GitLab's
+ * `Identity` uniqueness validation message, under the key Rails gives an autosaved association.
+ */
+export class ExternUidTakenError extends ModelInvalidError {
+  constructor() {
+    super({ 'identities.extern_uid': ['has already been taken. Please contact your administrator to generate a unique extern_uid / NameID'] }, 'identity.extern_uid_taken');
+  }
+}
+
 export class IdentityNotFoundError extends NotFoundError {
   constructor() {
     super('Identity', 'identity.identity_not_found');

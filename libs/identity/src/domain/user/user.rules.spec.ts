@@ -4,6 +4,9 @@ import type { UserProfile } from './user.events.js';
 import {
   avatarContentType,
   avatarPath,
+  identityErrors,
+  MAX_EXTERN_UID_LENGTH,
+  MAX_PROVIDER_LENGTH,
   sanitizeAvatarFilename,
   verifiedEmails,
   isWeakPassword,
@@ -152,5 +155,24 @@ describe('avatar rules', () => {
   it('verified emails are the primary email once confirmed', () => {
     expect(verifiedEmails({ email: 'A@B.org', confirmed_at: '2026-01-01T00:00:00.000Z' })).toEqual(['a@b.org']);
     expect(verifiedEmails({ email: 'A@B.org', confirmed_at: null })).toEqual([]);
+  });
+});
+
+describe('identityErrors', () => {
+  it('given no identity, or one within the limits, then no errors', () => {
+    expect(identityErrors(null)).toEqual({});
+    expect(identityErrors({ provider: 'p'.repeat(MAX_PROVIDER_LENGTH), extern_uid: 'é'.repeat(MAX_EXTERN_UID_LENGTH) })).toEqual({});
+  });
+
+  it('given a provider or extern_uid longer than PostgreSQL can index, then "is too long" for each', () => {
+    expect(identityErrors({ provider: 'p'.repeat(MAX_PROVIDER_LENGTH + 1), extern_uid: 'u'.repeat(MAX_EXTERN_UID_LENGTH + 1) })).toEqual({
+      provider: ['is too long (maximum is 255 characters)'],
+      extern_uid: ['is too long (maximum is 500 characters)'],
+    });
+  });
+
+  it('then the longest identity, in the widest UTF-8, fits a btree index entry (2704 bytes)', () => {
+    const widest = (units: number) => Buffer.byteLength('\uffff'.repeat(units));
+    expect(widest(MAX_PROVIDER_LENGTH) + widest(MAX_EXTERN_UID_LENGTH)).toBeLessThan(2704 - 64);
   });
 });

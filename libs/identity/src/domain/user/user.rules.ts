@@ -1,4 +1,4 @@
-import type { UserProfile } from './user.events.js';
+import type { Identity, UserProfile } from './user.events.js';
 
 /** GitLab's model validations for users, as pure functions returning `{attr: [messages]}`. */
 
@@ -136,6 +136,22 @@ export function ownedEmailErrors(profile: UserProfile, changed: { public_email: 
   if (changed.commit_email && commit && commit !== PRIVATE_COMMIT_EMAIL && !verified.includes(commit.toLowerCase())) {
     add(errors, 'commit_email', UNVERIFIED_EMAIL_MESSAGE);
   }
+  return errors;
+}
+
+/**
+ * The longest `provider` and `extern_uid` an identity may have. GitLab sets no limit, but PostgreSQL
+ * refuses a btree index entry over 2704 bytes (a 500 in GitLab and here before this rule): the unique
+ * index on (provider, lower(extern_uid)) holds at most 3 bytes of UTF-8 per UTF-16 unit, so 255 + 500
+ * units stay under 2,300 bytes. 500 leaves room for long LDAP distinguished names.
+ */
+export const MAX_PROVIDER_LENGTH = 255;
+export const MAX_EXTERN_UID_LENGTH = 500;
+
+export function identityErrors(identity: Identity | null): Errors {
+  const errors: Errors = {};
+  if (identity && identity.provider.length > MAX_PROVIDER_LENGTH) add(errors, 'provider', tooLong(MAX_PROVIDER_LENGTH));
+  if (identity && identity.extern_uid.length > MAX_EXTERN_UID_LENGTH) add(errors, 'extern_uid', tooLong(MAX_EXTERN_UID_LENGTH));
   return errors;
 }
 

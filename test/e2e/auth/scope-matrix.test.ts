@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+
+type Scope = 'api' | 'read_api' | 'read_user' | 'sudo' | 'admin_mode';
+const SCOPES: Scope[] = ['api', 'read_api', 'read_user', 'sudo', 'admin_mode'];
+
+/** A call that succeeds for an admin whose token has enough scope (fixtures made fresh for each call). */
+interface Route {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** As in the OpenAPI document. */
+  path: string;
+  /** GitLab's `API::Users`: its GET routes also let `read_user` in. */
+  usersApi: boolean;
+  request(ctx: TestContext): Promise<{ url: string; body?: Record<string, unknown> }>;
+}
+
+const newUser = () => {
+  const username = unique('matrix');
+  return { username, email: `${username}@example.org`, name: `Name ${username}`, password: 'Vq8!zR2#long-enough', skip_confirmation: true };
+};
+/** Sets a new custom attribute on root (as root); returns its key. */
+async function customAttribute(ctx: TestContext): Promise<string> {
+  const key = unique('key');
+  const set = await ctx.http.put(`/api/v4/users/1/custom_attributes/${key}`).set('PRIVATE-TOKEN', ctx.rootToken).send({ value: 'x' });
+  expect(set.status).toBe(200);
+  return key;
+}
+const fresh = async (ctx: TestContext, attributes: Record<string, unknown> = {}) => (await createUserWithToken(ctx, attributes)).id;
+
+/** Every operation of the API (checked against the OpenAPI document below). */
+const ROUTES: Route[] = [
+  { method: 'get', path: '/api/v4/users', usersApi: true, request: async () => ({ url: '/api/v4/users' }) },
+  { method: 'get', path: '/api/v4/users/{id}', usersApi: true, request: async () => ({ url: '/api/v4/users/1' }) },
+  { method: 'get', path: '/api/v4/user', usersApi: true, request: async () => ({ url: '/api/v4/user' }) },
+  { method: 'post', path: '/api/v4/users', usersApi: true, request: async () => ({ url: '/api/v4/users', body: newUser() }) },
+  { method: 'put', path: '/api/v4/users/{id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}`, body: { bio: 'changed' } }) },
+  { method: 'delete', path: '/api/v4/users/{id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}` }) },
+  {
+    method: 'post',
+    path: '/api/v4/users/{user_id}/personal_access_tokens',
+    usersApi: true,
+    request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}/personal_access_tokens`, body: { name: 'matrix', scopes: ['read_api'] } }),
+  },
+  {
+    method: 'delete',
+    path: '/api/v4/users/{id}/identities/{provider}',
+    usersApi: true,
+    request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx, { provider: 'github', extern_uid: unique('uid') })}/identities/github` }),
+  },
+  { method: 'get', path: '/api/v4/users/{id}/custom_attributes', usersApi: true, request: async () => ({ url: '/api/v4/users/1/custom_attributes' }) },
+  { method: 'get', path: '/api/v4/users/{id}/custom_attributes/{key}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/custom_attributes/${await customAttribute(ctx)}` }) },
+  { method: 'put', path: '/api/v4/users/{id}/custom_attributes/{key}', usersApi: true, request: async () => ({ url: '/api/v4/users/1/custom_attributes/team', body: { value: 'blue' } }) },
+  {
+    method: 'delete',
+    path: '/api/v4/users/{id}/custom_attributes/{key}',
+    usersApi: true,
+    request: async (ctx) => ({ url: `/api/v4/users/1/custom_attributes/${await customAttribute(ctx)}` }),
+  },
+  { method: 'get', path: '/api/v4/user/preferences', usersApi: true, request: async () => ({ url: '/api/v4/user/preferences' }) },
+  { method: 'put', path: '/api/v4/user/preferences', usersApi: true, request: async () => ({ url: '/api/v4/user/preferences', body: { show_whitespace_in_diffs: true } }) },
+  { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },
+  {
+    method: 'get',
+    path: '/api/v4/audit_events/{id}',
+    usersApi: false,
+    request: async (ctx) => {
+      const [row] = await ctx.db.query<{ id: string }>('SELECT id::text FROM audit_events ORDER BY id LIMIT 1');
+      return { url: `/api/v4/audit_events/${row.id}` };
+    },
+  },
+];
+
+/** GitLab's rule: `api` everywhere; `read_api` for GET/HEAD; `read_user` for GET/HEAD of API::Users only. */
+function allows(route: Route, scope: Scope): boolean {
+  if (scope === 'api') return true;
+  if (route.method !== 'get') return false;
+  return scope === 'read_api' || (scope === 'read_user' && route.usersApi);
+}
+
+describe('token scopes on every route: api, read_api, read_user, sudo, admin_mode', () => {
+  let ctx: TestContext;
+  const admins = new Map<Scope, CreatedUser>();
+
+  beforeAll(async () => {
+    ctx = await startTestApp('scope_matrix');
+    // Admins, so that an answer can only come from the token's scope, never from permissions.
+    for (const scope of SCOPES) admins.set(scope, await createUserWithToken(ctx, { admin: true }, [scope]));
+    await ctx.startWorker();
+    await ctx.http.post('/api/v4/users').set('PRIVATE-TOKEN', ctx.rootToken).send(newUser());
+    // An audit row to fetch by id.
+    for (let tries = 0; tries < 200 && (await ctx.db.query('SELECT 1 FROM audit_events LIMIT 1')).length === 0; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  afterAll(async () => ctx?.close());
+
+  it('covers every token-authenticated operation of the OpenAPI document (health, metrics and avatar files take no token)', async () => {
+    const doc = (await ctx.http.get('/api/v4/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/v4/'))
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+    expect(ROUTES.map((route) => `${route.method} ${route.path}`).sort()).toEqual(documented.sort());
+  });
+
+  const cases = ROUTES.flatMap((route) => SCOPES.map((scope) => [`${route.method.toUpperCase()} ${route.path}`, scope, route] as const));
+  it.each(cases)('%s with a %s token', async (_name, scope, route) => {
+    const { url, body } = await route.request(ctx);
+    const res = await ctx.http[route.method](url).set('PRIVATE-TOKEN', admins.get(scope)!.token).send(body);
+    if (allows(route, scope)) {
+      const success = { get: 200, post: 201, put: 200, delete: 204 }[route.method];
+      expect({ scope, status: res.status }).toEqual({ scope, status: success });
+    } else {
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({
+        error: 'insufficient_scope',
+        error_description: 'The request requires higher privileges than provided by the access token.',
+        scope: route.usersApi ? 'read_user api read_api' : 'api read_api',
+      });
+    }
+  });
+});
