@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  cleanUp,
-  freePort,
-  killStartedProcesses,
-  processTestDatabaseName,
-  requireBuiltService,
-  serviceEnv,
-  ServiceProcess,
-  uniqueQueuePrefix,
-} from '../support/process-harness.js';
+import { startService, type RunningService, type ServiceProcess } from '../support/process-harness.js';
 import { FuzzSession } from './fuzz-session.mjs';
 import { operationIds, requestArbitrary } from './request-arbitraries.mjs';
 import { contractProblems } from './response-contract.mjs';
@@ -30,20 +21,16 @@ const ROOT_TOKEN = 'glpat-fuzz-root-token-0123456789';
 const UNHANDLED = 'Unhandled error while serving a request';
 
 describe('fuzz: requests generated from the OpenAPI document never get a 5xx, and every 4xx is a GitLab error body', () => {
-  const databaseName = processTestDatabaseName('fuzz');
-  const queuePrefix = uniqueQueuePrefix('fuzz');
-  let port: number;
+  let service: RunningService;
   let api: ServiceProcess;
   let session: FuzzSession;
   let document: unknown;
 
   beforeAll(async () => {
-    requireBuiltService();
-    port = await freePort();
     // The GET /users/:id rate limit is off so that regular-user reads keep reaching the handlers.
-    api = new ServiceProcess('api', 'api', serviceEnv({ databaseName, queuePrefix, port, rootToken: ROOT_TOKEN, extra: { USERS_GET_BY_ID_LIMIT: '0' } }));
-    await api.waitUntilReady(port);
-    session = new FuzzSession({ port, rootToken: ROOT_TOKEN });
+    service = await startService('fuzz', { rootToken: ROOT_TOKEN, extra: { USERS_GET_BY_ID_LIMIT: '0' } }, 'api');
+    api = service.child;
+    session = new FuzzSession({ port: service.port, rootToken: ROOT_TOKEN });
     await session.setUp();
     const openapi = await session.raw({ method: 'GET', path: '/api/v4/openapi.json', headers: {} });
     expect(openapi.status).toBe(200);
@@ -54,8 +41,7 @@ describe('fuzz: requests generated from the OpenAPI document never get a 5xx, an
     // The figures of the run, for the record (and to replay the random half).
     if (session) process.stdout.write(`\nfuzz: ${session.requests} requests, seeds ${FIXED_SEED} and ${RANDOM_SEED}, statuses ${JSON.stringify(session.histogram())}\n`);
     session?.close();
-    await killStartedProcesses();
-    await cleanUp(databaseName, queuePrefix);
+    await service?.stop();
   });
 
   it.each([

@@ -366,33 +366,41 @@ export async function waitUntilRefused(port: number, timeoutMs = 15_000): Promis
   );
 }
 
-/** A launcher (API + worker) of the built service, ready, on a database and queue prefix of its own. */
+/** An entry point of the built service, ready, on a database and queue prefix of its own. */
 export interface RunningService {
   port: number;
-  launcher: ServiceProcess;
+  /** The started process. */
+  child: ServiceProcess;
   databaseName: string;
   queuePrefix: string;
   /** Kills whatever the test file started, drops the database and the queue keys. */
   stop(): Promise<void>;
 }
 
-/** Starts the launcher and waits until the API is ready and the worker has started. */
-export async function startLauncher(label: string, options: Omit<ServiceEnv, 'databaseName' | 'queuePrefix' | 'port'> = {}): Promise<RunningService> {
+/**
+ * Starts `entry` (the launcher by default: API + worker) and waits until the API is ready and,
+ * for the launcher, the worker has started.
+ */
+export async function startService(
+  label: string,
+  options: Omit<ServiceEnv, 'databaseName' | 'queuePrefix' | 'port'> = {},
+  entry: Extract<EntryPoint, 'launcher' | 'api'> = 'launcher',
+): Promise<RunningService> {
   requireBuiltService();
   const databaseName = processTestDatabaseName(label);
   const queuePrefix = uniqueQueuePrefix(label);
   const port = await freePort();
-  const launcher = new ServiceProcess('launcher', 'launcher', serviceEnv({ ...options, databaseName, queuePrefix, port }));
+  const child = new ServiceProcess(entry, entry, serviceEnv({ ...options, databaseName, queuePrefix, port }));
   const stop = async () => {
     await killStartedProcesses();
     await cleanUp(databaseName, queuePrefix);
   };
   try {
-    await launcher.waitUntilReady(port);
-    await launcher.waitForOutput(/Worker started/);
+    await child.waitUntilReady(port);
+    if (entry === 'launcher') await child.waitForOutput(/Worker started/);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { port, launcher, databaseName, queuePrefix, stop };
+  return { port, child, databaseName, queuePrefix, stop };
 }

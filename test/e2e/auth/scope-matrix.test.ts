@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, eventually, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 
 type Scope = 'api' | 'read_api' | 'read_user' | 'sudo' | 'admin_mode';
 const SCOPES: Scope[] = ['api', 'read_api', 'read_user', 'sudo', 'admin_mode'];
@@ -88,9 +88,7 @@ describe('token scopes on every route: api, read_api, read_user, sudo, admin_mod
     await ctx.startWorker();
     await ctx.http.post('/api/v4/users').set('PRIVATE-TOKEN', ctx.rootToken).send(newUser());
     // An audit row to fetch by id.
-    for (let tries = 0; tries < 200 && (await ctx.db.query('SELECT 1 FROM audit_events LIMIT 1')).length === 0; tries += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(async () => ((await ctx.db.query('SELECT 1 FROM audit_events LIMIT 1')).length > 0 ? true : undefined), 10_000, 'a first audit row');
   });
   afterAll(async () => ctx?.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
-import { httpRequest, poll, queryDatabase, startLauncher, type RunningService, type ServiceProcess } from '../../support/process-harness.js';
+import { httpRequest, poll, queryDatabase, startService, type RunningService, type ServiceProcess } from '../../support/process-harness.js';
 import { PrivateRedis } from '../../support/private-redis.js';
 import { AUDITED_EVENTS_SQL } from './write-load.js';
 
@@ -46,12 +46,12 @@ describe('fault: Redis is flushed, stopped and replaced under a running service'
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    service = await startLauncher('redislost', {
+    service = await startService('redislost', {
       rootToken: ROOT,
       logLevel: 'info',
       extra: { REDIS_URL: redis.url, AUDIT_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS), AUDIT_RECONCILE_GRACE_SECONDS: '1' },
     });
-    ({ port, launcher, databaseName } = service);
+    ({ port, child: launcher, databaseName } = service);
   }, 90_000);
 
   afterAll(async () => {

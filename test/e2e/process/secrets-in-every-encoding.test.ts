@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { httpRequest, queryDatabase, startLauncher, type RunningService } from '../../support/process-harness.js';
+import { httpRequest, queryDatabase, startService, type RunningService } from '../../support/process-harness.js';
 
 const secret = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
 const ROOT = secret('glpat-enc-root-');
@@ -22,7 +22,7 @@ describe('process: a secret sent in any encoding never reaches the logs (debug l
   const statuses: Record<string, number> = {};
 
   beforeAll(async () => {
-    service = await startLauncher('secretenc', { rootToken: ROOT, logLevel: 'debug' });
+    service = await startService('secretenc', { rootToken: ROOT, logLevel: 'debug' });
     port = service.port;
   }, 90_000);
 
@@ -94,7 +94,7 @@ describe('process: a secret sent in any encoding never reaches the logs (debug l
   }, 60_000);
 
   it('no secret, raw or percent-encoded, is anywhere in the log, the event log or the audit rows', async () => {
-    const { launcher } = service;
+    const launcher = service.child;
     const stored = await queryDatabase<{ text: string }>(
       service.databaseName,
       `SELECT data::text || metadata::text AS text FROM es_events UNION ALL SELECT details::text FROM audit_events`,
