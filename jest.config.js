@@ -1,7 +1,8 @@
 // Native ESM Jest: Nest 12 ships ESM only, so every tier runs under --experimental-vm-modules.
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: { ignoreCodes: ['TS151001'] } }];
 const moduleNameMapper = {
-  '^@app/(shared|eventstore|identity|credentials|social|moderation|activity)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@app/(kernel|shared|eventstore|identity|credentials|social|moderation|activity)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@app/(identity|credentials|social|moderation|activity)/events$': '<rootDir>/libs/$1/src/events.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const common = {

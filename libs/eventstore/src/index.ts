@@ -1,4 +1,4 @@
-export * from './event.types.js';
+export type { EventMetadata, NewEvent, StoredEvent, ExpectedVersion, Queryable } from '@app/kernel';
 export * from './append/event-store.js';
 export * from './append/concurrency-conflict.error.js';
 export * from './projections/inline-projection.js';

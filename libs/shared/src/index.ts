@@ -1,5 +1,5 @@
 export * from './config/app-config.js';
-export * from './errors/domain-error.js';
+export * from '@app/kernel';
 export * from './errors/error-body.js';
 export * from './http/gitlab-request.js';
 export * from './http/gitlab-exception.filter.js';

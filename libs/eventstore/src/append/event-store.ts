@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Database, uniqueViolationConstraint, type Sql } from '@app/shared';
-import type { EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from '../event.types.js';
+import type { EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from '@app/kernel';
 import { ProjectionRegistry } from '../projections/projection-registry.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { ConcurrencyConflictError } from './concurrency-conflict.error.js';

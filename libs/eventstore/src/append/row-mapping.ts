@@ -1,4 +1,4 @@
-import type { EventMetadata, StoredEvent } from '../event.types.js';
+import type { EventMetadata, StoredEvent } from '@app/kernel';
 
 export const EVENT_COLUMNS =
   'global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_version, event_type, schema_version, data, metadata, occurred_at';

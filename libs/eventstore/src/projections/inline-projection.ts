@@ -1,4 +1,4 @@
-import type { Queryable, StoredEvent } from '../event.types.js';
+import type { Queryable, StoredEvent } from '@app/kernel';
 
 /**
  * A read model kept in the same transaction as the append, so a read after a write

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, eventJobId, QueueRegistry, type AppConfig, type Sql } from '@app/shared';
 import { EVENTS_CHANNEL } from '../append/event-store.js';
-import type { StoredEvent } from '../event.types.js';
+import type { StoredEvent } from '@app/kernel';
 import { readCheckpoint, storeCheckpoint, type Checkpoint } from '../subscriptions/checkpoint-store.js';
 import { readCommittedAfter } from '../subscriptions/read-committed-after.js';
 import { RELAY_ROUTES, type RelayedEventJob, type RelayRoute } from './relay-route.js';

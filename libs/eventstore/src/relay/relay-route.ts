@@ -1,5 +1,5 @@
 import type { JobName, QueueName } from '@app/shared';
-import type { StoredEvent } from '../event.types.js';
+import type { StoredEvent } from '@app/kernel';
 
 /** Which events become which job. Contexts register routes; the relay delivers them. */
 export interface RelayRoute {

@@ -1,5 +1,5 @@
 import type { Sql } from '@app/shared';
-import type { StoredEvent } from '../event.types.js';
+import type { StoredEvent } from '@app/kernel';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../append/row-mapping.js';
 import type { Checkpoint } from './checkpoint-store.js';
 

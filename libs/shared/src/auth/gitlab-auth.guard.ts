@@ -8,7 +8,7 @@ import {
   NotFoundError,
   RouteNotFoundError,
   UnauthorizedError,
-} from '../errors/domain-error.js';
+} from '@app/kernel';
 import type { GitlabRequest } from '../http/gitlab-request.js';
 import { AUTH_MODE_KEY, NUMERIC_PARAMS_KEY, SCOPES_KEY, USERS_API_KEY, type AuthMode } from './auth.decorators.js';
 import { AuthCache } from './auth-cache.js';

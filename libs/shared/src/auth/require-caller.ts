@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthorizedError } from '../errors/domain-error.js';
+import { ForbiddenError, UnauthorizedError } from '@app/kernel';
 import type { Caller } from './caller.js';
 
 /** Grape's `authenticate!`. */

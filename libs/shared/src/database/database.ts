@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
-import { DatabaseUnavailableError } from '../errors/domain-error.js';
+import { DatabaseUnavailableError } from '@app/kernel';
 import { isConnectionLoss } from './pg-errors.js';
 
 export interface Sql {

@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError } from '../errors/domain-error.js';
+import { DatabaseUnavailableError } from '@app/kernel';
 
 /** PostgreSQL's unique_violation, with the constraint that fired. */
 export function uniqueViolationConstraint(error: unknown): string | null {

@@ -18,7 +18,7 @@ import {
   UnauthorizedError,
   UnprocessableError,
   type ErrorKind,
-} from './domain-error.js';
+} from '@app/kernel';
 import { toErrorResponse, type ErrorResponse } from './error-body.js';
 
 describe('toErrorResponse (reference 1.1)', () => {

@@ -4,7 +4,7 @@ import {
   InsufficientScopeError,
   ModelInvalidError,
   RateLimitedError,
-} from './domain-error.js';
+} from '@app/kernel';
 
 export interface ErrorResponse {
   status: number;

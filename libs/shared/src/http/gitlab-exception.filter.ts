@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { isConnectionLoss } from '../database/pg-errors.js';
-import { DatabaseUnavailableError, DomainError, MalformedRequestError, PayloadTooLargeError, RouteNotFoundError } from '../errors/domain-error.js';
+import { DatabaseUnavailableError, DomainError, MalformedRequestError, PayloadTooLargeError, RouteNotFoundError } from '@app/kernel';
 import { toErrorResponse } from '../errors/error-body.js';
 import { requestIdFor } from '../logging/logger-options.js';
 import type { GitlabRequest } from './gitlab-request.js';

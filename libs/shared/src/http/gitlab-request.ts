@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Caller } from '../auth/caller.js';
-import { MalformedRequestError } from '../errors/domain-error.js';
+import { MalformedRequestError } from '@app/kernel';
 import { findTextFlaw, textFlaw } from './params/malformed-text.js';
 
 export interface GitlabRequest extends Request {

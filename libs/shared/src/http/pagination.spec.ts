@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import type { Response } from 'express';
-import { ParamsInvalidError } from '../errors/domain-error.js';
+import { ParamsInvalidError } from '@app/kernel';
 import type { GitlabRequest } from './gitlab-request.js';
 import { externalUrl, LinkParamsTooLongError, linkParams, MAX_LINK_PARAMS_BYTES, readOffsetPage, setOffsetPaginationHeaders, toQuery, type OffsetPage } from './pagination.js';
 

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { ParamsInvalidError } from '../errors/domain-error.js';
+import { ParamsInvalidError } from '@app/kernel';
 import { coerceInteger, INVALID } from './params/coercion.js';
 import type { GitlabRequest } from './gitlab-request.js';
 import { mergedParams } from './gitlab-request.js';

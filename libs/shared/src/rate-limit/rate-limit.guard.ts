@@ -2,7 +2,7 @@ import { applyDecorators, Inject, Injectable, SetMetadata, UseGuards, type CanAc
 import { Reflector } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { RateLimitedError } from '../errors/domain-error.js';
+import { RateLimitedError } from '@app/kernel';
 import type { GitlabRequest } from '../http/gitlab-request.js';
 import { REDIS } from '../queues/redis.provider.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';

@@ -1,4 +1,4 @@
-import { UnprocessableError } from '@app/shared';
+import { UnprocessableError } from '@app/kernel';
 import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenEvent } from './personal-access-token.events.js';
 
 /** Scopes GitLab's `Gitlab::Auth.all_available_scopes` accepts. */

@@ -1,4 +1,4 @@
-import { ModelInvalidError, NotFoundError } from '@app/shared';
+import { ModelInvalidError, NotFoundError } from '@app/kernel';
 
 /** 404 `{"message":"404 Custom Attribute Not Found"}` (GET of a missing key). */
 export class CustomAttributeNotFoundError extends NotFoundError {

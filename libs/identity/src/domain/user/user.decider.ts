@@ -1,4 +1,4 @@
-import { ConflictError } from '@app/shared';
+import { ConflictError } from '@app/kernel';
 import type { CreateUserCommand, DeleteUserCommand, UpdateUserCommand, UserCommand } from './user.commands.js';
 import { UserInvalidError, UserNotFoundError } from './user.errors.js';
 import {

@@ -1,4 +1,4 @@
-import { ConflictError, ModelInvalidError, NotFoundError } from '@app/shared';
+import { ConflictError, ModelInvalidError, NotFoundError } from '@app/kernel';
 
 export class UserNotFoundError extends NotFoundError {
   constructor() {

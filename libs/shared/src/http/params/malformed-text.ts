@@ -1,4 +1,4 @@
-import type { MalformedRequestCode } from '../../errors/domain-error.js';
+import type { MalformedRequestCode } from '@app/kernel';
 
 /**
  * Text PostgreSQL cannot take: a NUL character (refused in `text` and `jsonb`) or a lone UTF-16

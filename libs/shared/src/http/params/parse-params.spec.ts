@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { ParamsInvalidError } from '../../errors/domain-error.js';
+import { ParamsInvalidError } from '@app/kernel';
 import { INVALID } from './coercion.js';
 import { Param, ParamGroup, paramProblem, paramRulesOf, paramSpecsOf, ruleProblem, type ParamSpec } from './param.decorators.js';
 import { parseParams } from './parse-params.js';

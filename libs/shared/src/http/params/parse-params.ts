@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ParamsInvalidError } from '../../errors/domain-error.js';
+import { ParamsInvalidError } from '@app/kernel';
 import { COERCERS, paramRulesOf, paramSpecsOf, ruleProblem } from './param.decorators.js';
 
 export type ParsedParams<T> = T & { readonly __present: ReadonlySet<string> };

@@ -1,4 +1,4 @@
-import type { RequestMetadata } from '@app/shared';
+import type { RequestMetadata } from './event-metadata.js';
 
 /** Metadata stored with every event: who, from where, and why (correlation/causation). */
 export type EventMetadata = RequestMetadata;

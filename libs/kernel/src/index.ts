@@ -1,0 +1,9 @@
+/**
+ * The pure kernel: types and errors every layer may use, including domain/ and the events-only
+ * entry points of the contexts. It imports nothing outside this folder (the lint checks it).
+ */
+export * from './errors/domain-error.js';
+export * from './events/event-metadata.js';
+export * from './events/event.types.js';
+export * from './events/upcaster.js';
+export * from './commands/decider.js';
