@@ -20,7 +20,7 @@ describe('smoke: a user through the event store, projection, relay and audit wor
     expect(fetched.body.username).toBe('smoke1');
     const rows = await eventually(async () => {
       const found = await ctx.db.query<{ author_id: string; event_name: string }>(
-        "SELECT author_id, event_name FROM audit_events WHERE entity_id = $1 AND event_name = 'user_created'",
+        "SELECT author_id, event_name FROM activity.audit_events WHERE entity_id = $1 AND event_name = 'user_created'",
         [created.body.id],
       );
       return found.length ? found : undefined;

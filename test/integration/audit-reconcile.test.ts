@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
+import { QueueWorkers } from '../../apps/worker/src/queue-workers.js';
 import { AuditWorker } from '../../libs/activity/src/index.js';
 import { EventRelay } from '../../libs/eventstore/src/index.js';
 import { QueueName } from '../../libs/shared/src/index.js';
@@ -22,7 +23,7 @@ describe('audit reconciliation: a flushed Redis loses no audit row', () => {
 
     // Relay only: the job is enqueued and the checkpoint moves past the event.
     const worker = await ctx.startWorker();
-    await worker.get(AuditWorker).stop();
+    await worker.get(QueueWorkers).stop();
     const relay = worker.get(EventRelay);
     // Wait until the checkpoint is past this user's event (other databases' transactions can hold it back a while).
     await eventually(
@@ -44,7 +45,7 @@ describe('audit reconciliation: a flushed Redis loses no audit row', () => {
     const queue = new Queue(QueueName.Audit, { connection: { url: ctx.config.redisUrl }, prefix: ctx.config.queuePrefix });
     await queue.obliterate({ force: true });
     await queue.close();
-    const before = await ctx.db.query('SELECT 1 FROM audit_events WHERE entity_id = $1', [created.body.id]);
+    const before = await ctx.db.query('SELECT 1 FROM activity.audit_events WHERE entity_id = $1', [created.body.id]);
     expect(before).toHaveLength(0);
 
     // Reconciliation (with no grace period, instead of waiting a minute) restores the row, once.
@@ -53,7 +54,7 @@ describe('audit reconciliation: a flushed Redis loses no audit row', () => {
     expect(repaired).toBeGreaterThanOrEqual(1);
     expect(await audit.reconcile(0)).toBe(0);
     const rows = await ctx.db.query<{ event_name: string; author_id: string }>(
-      'SELECT event_name, author_id FROM audit_events WHERE entity_id = $1 ORDER BY id',
+      'SELECT event_name, author_id FROM activity.audit_events WHERE entity_id = $1 ORDER BY id',
       [created.body.id],
     );
     expect(rows).toEqual([{ event_name: 'user_created', author_id: '1' }]);

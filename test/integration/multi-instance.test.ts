@@ -33,7 +33,7 @@ describe('several instances: stateless APIs, one active relay, audit rows exactl
   });
 
   const auditRows = (userId: number) =>
-    ctx.db.query<{ event_name: string }>('SELECT event_name FROM audit_events WHERE entity_id = $1 ORDER BY event_name', [userId]);
+    ctx.db.query<{ event_name: string }>('SELECT event_name FROM activity.audit_events WHERE entity_id = $1 ORDER BY event_name', [userId]);
 
   it('a user written through one API is read identically through the other', async () => {
     const apis = [ctx.http, http2];
@@ -91,10 +91,10 @@ describe('several instances: stateless APIs, one active relay, audit rows exactl
     expect(relays.filter((relay) => relay.delivered > 0)).toHaveLength(1);
     const missing = await ctx.db.query(
       `SELECT e.event_id FROM es_events e WHERE e.event_type = 'identity.user_created'
-         AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.source_event_id = e.event_id)`,
+         AND NOT EXISTS (SELECT 1 FROM activity.audit_events a WHERE a.source_event_id = e.event_id)`,
     );
     expect(missing).toHaveLength(0);
-    const duplicates = await ctx.db.query('SELECT source_event_id FROM audit_events GROUP BY source_event_id, event_name HAVING count(*) > 1');
+    const duplicates = await ctx.db.query('SELECT source_event_id FROM activity.audit_events GROUP BY source_event_id, event_name HAVING count(*) > 1');
     expect(duplicates).toHaveLength(0);
 
     // Stop the active worker; the standby takes the relay lock and carries on.

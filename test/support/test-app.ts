@@ -6,6 +6,8 @@ import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { RootBootstrap } from '../../apps/api/src/root-bootstrap.js';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app.js';
 import { WorkerHost } from '../../apps/worker/src/worker.module.js';
+import { EventStore } from '../../libs/eventstore/src/index.js';
+import { USER_STATE_CHANGED, userStateStreamId, type UserStateName } from '../../libs/moderation/src/events.js';
 import { Database, loadConfig, type AppConfig } from '../../libs/shared/src/index.js';
 import { createTestDatabase, dropDatabase } from './test-database.js';
 
@@ -126,9 +128,20 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
  * moderation context's events will: in the identity read model and in the credentials
  * context's copy of token owners. Until moderation exists, SQL stands in for its events.
  */
-export async function setAccountState(ctx: TestContext, userId: number, state: string): Promise<void> {
-  await ctx.db.query('UPDATE users SET state = $1 WHERE id = $2', [state, userId]);
-  await ctx.db.query('UPDATE token_owners SET state = $1 WHERE user_id = $2', [state, userId]);
+export async function setAccountState(ctx: TestContext, userId: number, state: UserStateName): Promise<void> {
+  // Through the event store, as moderation will: every context's projection of the state follows.
+  const [current] = await ctx.db.query<{ state: UserStateName; username: string }>(
+    'SELECT state, username FROM identity.user_entities WHERE id = $1',
+    [userId],
+  );
+  if (!current) throw new Error(`setAccountState: no user ${userId}`);
+  const event = {
+    type: USER_STATE_CHANGED,
+    schemaVersion: 1,
+    data: { user_id: userId, username: current.username, from: current.state, to: state, reason: 'test fixture', changed_at: new Date().toISOString() },
+  };
+  const metadata = { actor_id: null, actor_username: null, impersonator_id: null, ip: null, user_agent: null, request_id: null, correlation_id: null, causation_id: null };
+  await ctx.api.get(EventStore).append(userStateStreamId(userId), [event], { expectedVersion: 'any', metadata });
 }
 
 /** A multipart POST with these form fields (as strings, as form clients send them); chain `.attach()` for files. */

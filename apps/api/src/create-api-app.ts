@@ -6,6 +6,7 @@ import { answerClientErrorsAsJson, CallerDirectory, QueueRegistry, sendJsonWitho
 import { ApiModule } from './app.module.js';
 import { buildOpenApiDocument } from './ops/openapi.js';
 import { OpenApiDocument } from './ops/openapi.controller.js';
+import { openApiDocsPage } from './ops/openapi-docs-page.js';
 import { queueDashboard } from './ops/queue-dashboard.js';
 
 /**
@@ -31,6 +32,8 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   });
   const dashboard = queueDashboard(app.get(QueueRegistry), app.get(CallerDirectory));
   app.use(dashboard.path, dashboard.guard, dashboard.router);
+  const docs = openApiDocsPage(config.externalUrl);
+  app.use(docs.path, docs.router);
   app.get(OpenApiDocument).value = buildOpenApiDocument(app, config.externalUrl);
   app.enableShutdownHooks([], { useProcessExit: options.exitOnSignal === true });
   return app;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { enforceShutdownDeadline, ensureDatabase, loadConfig, redactUrl, runMigrationsLocked } from '@app/shared';
 import { createApiApp } from './create-api-app.js';
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   }
   enforceShutdownDeadline(config.shutdownTimeoutMs, 'API');
   await app.listen(config.port, '0.0.0.0');
-  console.error(`API listening on ${config.externalUrl}/api/v4 (port ${config.port})`);
+  // The one `info` line of a normal start (Nest's route-by-route report is logged at `debug`).
+  new Logger('Api').log({ url: `${config.externalUrl}/api/v4`, port: config.port }, `API listening on ${config.externalUrl}/api/v4 (port ${config.port})`);
 }
 
 main().catch((error: unknown) => {

@@ -38,7 +38,7 @@ export class RootBootstrap {
   private async createRootIfEmpty(): Promise<string | null> {
     if (!(await this.users.isEmpty())) return null;
     const metadata = SYSTEM_METADATA;
-    const root = await this.commands.execute(
+    const rootId = await this.commands.execute(
       new CreateUser(
         {
           id: 1,
@@ -52,14 +52,14 @@ export class RootBootstrap {
         metadata,
       ),
     );
-    await this.db.query("SELECT setval('users_id_seq', GREATEST((SELECT max(id) FROM users), 1))");
+    await this.db.query("SELECT setval('identity.users_id_seq', GREATEST((SELECT max(id) FROM identity.users), 1))");
     const created = await this.commands.execute(
       new CreatePersonalAccessToken(
-        { userId: root.id, name: 'root bootstrap token', description: 'Created at first boot', scopes: ROOT_TOKEN_SCOPES, expiresAt: 'never', token: this.config.rootPersonalAccessToken },
+        { userId: rootId, name: 'root bootstrap token', description: 'Created at first boot', scopes: ROOT_TOKEN_SCOPES, expiresAt: 'never', token: this.config.rootPersonalAccessToken },
         metadata,
       ),
     );
-    this.logger.log({ userId: root.id }, 'Created the root admin (user 1) on first boot');
+    this.logger.log({ userId: rootId }, 'Created the root admin (user 1) on first boot');
     return created.token;
   }
 }

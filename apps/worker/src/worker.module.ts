@@ -1,30 +1,39 @@
 import { Injectable, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { ActivityCoreModule, AUDIT_RELAY_ROUTE, AuditWorker } from '@app/activity';
+import { ActivityCoreModule, auditReconcileSchedule, auditRelayRoute } from '@app/activity';
 import { CredentialsCoreModule } from '@app/credentials';
-import { EventRelay, EventStoreModule, RELAY_ROUTES } from '@app/eventstore';
+import { AsyncConsumerRunner, AuditMappingRegistry, EventRelay, EventStoreModule, RELAY_ROUTES } from '@app/eventstore';
 import { IdentityCoreModule } from '@app/identity';
-import { CoreModule, loggerOptions, type AppConfig } from '@app/shared';
+import { ModerationCoreModule } from '@app/moderation';
+import { SocialCoreModule } from '@app/social';
+import { APP_CONFIG, CoreModule, JOB_SCHEDULES, loggerOptions, type AppConfig } from '@app/shared';
 import { MIGRATIONS } from '../../../migrations/index.js';
+import { QueueWorkers } from './queue-workers.js';
 
-/** Starts the relay and the queue workers; stops them so that jobs in progress finish. */
+/**
+ * Starts the relay, the queue workers and the asynchronous consumers; stops them so that the
+ * jobs and batches in progress finish.
+ */
 @Injectable()
 export class WorkerHost implements BeforeApplicationShutdown {
   constructor(
     private readonly relay: EventRelay,
-    private readonly audit: AuditWorker,
+    private readonly queues: QueueWorkers,
+    private readonly consumers: AsyncConsumerRunner,
   ) {}
 
   /** Called once migrations are applied. */
   start(): void {
-    this.audit.start();
+    this.queues.start();
+    this.consumers.start();
     this.relay.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
-    await this.audit.stop();
+    await Promise.all([this.consumers.stop(), this.queues.stop()]);
   }
 }
 
@@ -41,13 +50,23 @@ export class WorkerModule {
         CoreModule.forRoot({ config, migrations: MIGRATIONS, poolSize: 10 }),
         LoggerModule.forRoot(loggerOptions(config.logLevel)),
         CqrsModule.forRoot(),
+        DiscoveryModule,
         EventStoreModule,
         IdentityCoreModule,
         CredentialsCoreModule,
+        ModerationCoreModule,
+        SocialCoreModule,
         ActivityCoreModule,
       ],
-      providers: [EventRelay, { provide: RELAY_ROUTES, useValue: [AUDIT_RELAY_ROUTE] }, WorkerHost],
-      exports: [EventRelay, WorkerHost],
+      providers: [
+        EventRelay,
+        QueueWorkers,
+        WorkerHost,
+        // What the worker enqueues by itself; checked at boot against the job handlers.
+        { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit)] },
+        { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config)] },
+      ],
+      exports: [EventRelay, QueueWorkers, WorkerHost],
     };
   }
 }

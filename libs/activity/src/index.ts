@@ -1,3 +1,3 @@
 export { ActivityCoreModule, ActivityModule } from './activity.module.js';
-export { AuditWorker, AUDIT_RELAY_ROUTE } from './application/workers/audit.worker.js';
-export { auditEventsFor, AUDITED_EVENT_TYPES, type AuditEventDraft } from './domain/audit-event/audit-event.mapper.js';
+export { AuditWorker, auditRelayRoute, auditReconcileSchedule } from './application/workers/audit.worker.js';
+export { auditEventDraft, auditEventDrafts, type AuditEventDraft } from './domain/audit-event/audit-event-draft.js';

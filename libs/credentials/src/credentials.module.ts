@@ -1,16 +1,19 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ProjectionRegistry } from '@app/eventstore';
+import { AuditMappingRegistry, ProjectionRegistry, UpcasterRegistry } from '@app/eventstore';
 import { IdentityCoreModule } from '@app/identity';
 import { PersonalAccessTokensController } from './api/personal-access-tokens.controller.js';
+import { CREDENTIALS_AUDIT_MAPPING } from './audit/credentials.audit-mapping.js';
+import { PERSONAL_ACCESS_TOKEN_CREATED_V1_UPCASTER } from './domain/personal-access-token/personal-access-token-created-v1.upcaster.js';
 import { CreatePersonalAccessTokenHandler } from './application/commands/create-personal-access-token/create-personal-access-token.handler.js';
 import { PersonalAccessTokensProjection } from './infrastructure/personal-access-tokens.projection.js';
 import { TokenLookup } from './infrastructure/token-lookup.js';
 import { TokenOwnersProjection } from './infrastructure/token-owners.projection.js';
+import { UserTwoFactorProjection } from './infrastructure/user-two-factor.projection.js';
 
 @Module({
   imports: [CqrsModule, IdentityCoreModule],
-  providers: [CreatePersonalAccessTokenHandler, PersonalAccessTokensProjection, TokenOwnersProjection, TokenLookup],
+  providers: [CreatePersonalAccessTokenHandler, PersonalAccessTokensProjection, TokenOwnersProjection, UserTwoFactorProjection, TokenLookup],
   exports: [TokenLookup],
 })
 export class CredentialsCoreModule implements OnModuleInit {
@@ -18,11 +21,17 @@ export class CredentialsCoreModule implements OnModuleInit {
     private readonly registry: ProjectionRegistry,
     private readonly tokens: PersonalAccessTokensProjection,
     private readonly owners: TokenOwnersProjection,
+    private readonly twoFactor: UserTwoFactorProjection,
+    private readonly upcasters: UpcasterRegistry,
+    private readonly auditMappings: AuditMappingRegistry,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(this.tokens);
     this.registry.register(this.owners);
+    this.registry.register(this.twoFactor);
+    this.upcasters.register(PERSONAL_ACCESS_TOKEN_CREATED_V1_UPCASTER);
+    this.auditMappings.register(CREDENTIALS_AUDIT_MAPPING);
   }
 }
 

@@ -1,12 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { CommitNotifier } from './append/commit-notifier.js';
+import { CommandPath } from './commands/command-path.js';
 import { EventStore } from './append/event-store.js';
 import { ProjectionRebuilder } from './projections/projection-rebuilder.js';
 import { ProjectionRegistry } from './projections/projection-registry.js';
+import { AsyncConsumerRegistry } from './subscriptions/async-consumer-registry.js';
+import { AsyncConsumerRunner } from './subscriptions/async-consumer-runner.js';
+import { AuditMappingRegistry } from './audit/audit-mapping-registry.js';
+import { UpcasterRegistry } from './upcasting/upcaster-registry.js';
 
 @Global()
 @Module({
-  providers: [EventStore, CommitNotifier, ProjectionRegistry, ProjectionRebuilder],
-  exports: [EventStore, ProjectionRegistry, ProjectionRebuilder],
+  providers: [EventStore, CommandPath, CommitNotifier, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry],
+  exports: [EventStore, CommandPath, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry],
 })
 export class EventStoreModule {}

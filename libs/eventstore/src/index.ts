@@ -1,4 +1,4 @@
-export type { EventMetadata, NewEvent, StoredEvent, ExpectedVersion, Queryable } from '@app/kernel';
+export type { EventMetadata, NewEvent, StoredEvent, ExpectedVersion, Queryable, Upcaster, AuditEntry, AuditMapping } from '@app/kernel';
 export * from './append/event-store.js';
 export * from './append/concurrency-conflict.error.js';
 export * from './projections/inline-projection.js';
@@ -8,4 +8,11 @@ export * from './relay/relay-route.js';
 export * from './relay/event-relay.js';
 export * from './subscriptions/checkpoint-store.js';
 export * from './subscriptions/read-committed-after.js';
+export * from './subscriptions/async-consumer.js';
+export * from './subscriptions/async-consumer-registry.js';
+export * from './subscriptions/async-consumer-runner.js';
 export * from './eventstore.module.js';
+export * from './upcasting/upcaster-registry.js';
+export * from './audit/audit-mapping-registry.js';
+export * from './projections/per-user-row.projection.js';
+export * from './commands/command-path.js';

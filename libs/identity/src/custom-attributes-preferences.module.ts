@@ -12,7 +12,6 @@ import { CustomAttributesProjection } from './infrastructure/custom-attributes.p
 import { CustomAttributesRepository } from './infrastructure/custom-attributes.repository.js';
 import { UserPreferencesProjection } from './infrastructure/user-preferences.projection.js';
 import { UserPreferencesRepository } from './infrastructure/user-preferences.repository.js';
-import { UserStreamRepository } from './infrastructure/user-stream.repository.js';
 
 /** Custom attributes and preferences without HTTP: commands, queries and their two projections. */
 @Module({
@@ -25,7 +24,6 @@ import { UserStreamRepository } from './infrastructure/user-stream.repository.js
     GetUserPreferencesHandler,
     CustomAttributesRepository,
     UserPreferencesRepository,
-    UserStreamRepository,
     CustomAttributesProjection,
     UserPreferencesProjection,
   ],

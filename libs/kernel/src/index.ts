@@ -6,4 +6,6 @@ export * from './errors/domain-error.js';
 export * from './events/event-metadata.js';
 export * from './events/event.types.js';
 export * from './events/upcaster.js';
+export * from './audit/audit-mapping.js';
 export * from './commands/decider.js';
+export * from './events/user-lifecycle.js';

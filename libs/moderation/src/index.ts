@@ -1,1 +1,1 @@
-export { ModerationModule } from './moderation.module.js';
+export { ModerationCoreModule, ModerationModule } from './moderation.module.js';

@@ -36,3 +36,6 @@ export * from './lifecycle/shutdown-deadline.js';
 export * from './auth/auth-cache-invalidator.js';
 export * from './rate-limit/index.js';
 export * from './auth/token-expiry.js';
+export * from './queues/jobs.js';
+export * from './queues/job-handler.decorator.js';
+export * from './queues/job-handler-registry.js';

@@ -1,1 +1,1 @@
-export { SocialModule } from './social.module.js';
+export { SocialCoreModule, SocialModule } from './social.module.js';

@@ -1,5 +1,19 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { ProjectionRegistry } from '@app/eventstore';
+import { UserFollowStatsProjection } from './infrastructure/user-follow-stats.projection.js';
 
-/** Shell for the social context; its endpoints arrive with their own issue. */
-@Module({})
+/** The social context's read side: follow counts and preference per user. Its endpoints arrive with their own issue. */
+@Module({ providers: [UserFollowStatsProjection] })
+export class SocialCoreModule implements OnModuleInit {
+  constructor(
+    private readonly registry: ProjectionRegistry,
+    private readonly stats: UserFollowStatsProjection,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this.stats);
+  }
+}
+
+@Module({ imports: [SocialCoreModule], exports: [SocialCoreModule] })
 export class SocialModule {}

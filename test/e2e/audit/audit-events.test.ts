@@ -22,7 +22,7 @@ describe('audit events: written by the worker, read through GET /audit_events', 
   const auditRow = (entityId: number, eventName: string) =>
     eventually(
       async () => {
-        const rows = await ctx.db.query<{ id: string }>('SELECT id FROM audit_events WHERE entity_id = $1 AND event_name = $2', [entityId, eventName]);
+        const rows = await ctx.db.query<{ id: string }>('SELECT id FROM activity.audit_events WHERE entity_id = $1 AND event_name = $2', [entityId, eventName]);
         return rows.length ? Number(rows[0].id) : undefined;
       },
       15_000,
@@ -119,9 +119,9 @@ describe('audit events: written by the worker, read through GET /audit_events', 
     const row = (listed.body as AuditEvent[]).find((event) => event.event_name === 'user_password_updated');
     expect(row).toMatchObject({ author_id: actor.id, entity_id: subject.id, entity_type: 'User' });
 
-    const [{ password_hash: hash }] = await ctx.db.query<{ password_hash: string }>('SELECT password_hash FROM user_password_hashes WHERE user_id = $1', [subject.id]);
+    const [{ password_hash: hash }] = await ctx.db.query<{ password_hash: string }>('SELECT password_hash FROM identity.user_password_hashes WHERE user_id = $1', [subject.id]);
     expect(hash.length).toBeGreaterThan(20);
-    const audits = await ctx.db.query<{ text: string }>('SELECT details::text AS text FROM audit_events WHERE entity_id = $1', [subject.id]);
+    const audits = await ctx.db.query<{ text: string }>('SELECT details::text AS text FROM activity.audit_events WHERE entity_id = $1', [subject.id]);
     const events = await ctx.db.query<{ text: string }>("SELECT data::text || ' ' || metadata::text AS text FROM es_events WHERE stream_id = $1", [
       `identity.user-${subject.id}`,
     ]);
@@ -152,7 +152,7 @@ describe('audit events: written by the worker, read through GET /audit_events', 
         ['middle', 20],
       ] as const) {
         const [{ id }] = await ctx.db.query<{ id: string }>(
-          `INSERT INTO audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
+          `INSERT INTO activity.audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
            VALUES (1, $1, 'User', $2, $3, $4, gen_random_uuid()) RETURNING id`,
           [entityId, `fixture_${name}`, JSON.stringify({ event_name: `fixture_${name}`, author_name: 'root' }), at(offset)],
         );
@@ -223,7 +223,7 @@ describe('audit events: written by the worker, read through GET /audit_events', 
     });
 
     it('the unfiltered list is paginated (default 20) and counts every row', async () => {
-      const count = async () => (await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM audit_events'))[0].n;
+      const count = async () => (await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM activity.audit_events'))[0].n;
       // The worker may still be writing rows for earlier requests: read when the count is steady.
       const { res, n } = await eventually(async () => {
         const before = await count();

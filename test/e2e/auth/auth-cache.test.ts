@@ -19,16 +19,16 @@ describe('token cache: one lookup saved per request, dropped as soon as a token 
     const user = await createUserWithToken(ctx);
     expect(await statusOf(ctx, user.token)).toBe(200);
     // Change the row behind the cache's back, with the trigger off: the cached entry still answers.
-    await ctx.db.query('ALTER TABLE personal_access_tokens DISABLE TRIGGER personal_access_tokens_auth_changed');
-    await ctx.db.query('UPDATE personal_access_tokens SET revoked = true WHERE user_id = $1', [user.id]);
-    await ctx.db.query('ALTER TABLE personal_access_tokens ENABLE TRIGGER personal_access_tokens_auth_changed');
+    await ctx.db.query('ALTER TABLE credentials.personal_access_tokens DISABLE TRIGGER personal_access_tokens_auth_changed');
+    await ctx.db.query('UPDATE credentials.personal_access_tokens SET revoked = true WHERE user_id = $1', [user.id]);
+    await ctx.db.query('ALTER TABLE credentials.personal_access_tokens ENABLE TRIGGER personal_access_tokens_auth_changed');
     expect(await statusOf(ctx, user.token)).toBe(200);
   });
 
   it('a revoked token stops working once the change commits', async () => {
     const user = await createUserWithToken(ctx);
     expect(await statusOf(ctx, user.token)).toBe(200);
-    await ctx.db.query('UPDATE personal_access_tokens SET revoked = true WHERE user_id = $1', [user.id]);
+    await ctx.db.query('UPDATE credentials.personal_access_tokens SET revoked = true WHERE user_id = $1', [user.id]);
     const response = await eventually(async () => {
       const res = await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', user.token);
       return res.status === 401 ? res : undefined;
@@ -64,9 +64,9 @@ describe('token cache: one lookup saved per request, dropped as soon as a token 
     await ctx.db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gitlab-users-auth-cache' AND datname = current_database()");
     await eventually(async () => (!cache.enabled ? true : undefined), 5_000, 'the cache to notice the lost listener');
     // With no listener, even a change that notifies nobody is seen at once.
-    await ctx.db.query('ALTER TABLE personal_access_tokens DISABLE TRIGGER personal_access_tokens_auth_changed');
-    await ctx.db.query('UPDATE personal_access_tokens SET revoked = true WHERE user_id = $1', [user.id]);
-    await ctx.db.query('ALTER TABLE personal_access_tokens ENABLE TRIGGER personal_access_tokens_auth_changed');
+    await ctx.db.query('ALTER TABLE credentials.personal_access_tokens DISABLE TRIGGER personal_access_tokens_auth_changed');
+    await ctx.db.query('UPDATE credentials.personal_access_tokens SET revoked = true WHERE user_id = $1', [user.id]);
+    await ctx.db.query('ALTER TABLE credentials.personal_access_tokens ENABLE TRIGGER personal_access_tokens_auth_changed');
     if (!cache.enabled) expect(await statusOf(ctx, user.token)).toBe(401);
     await eventually(async () => (cache.enabled ? true : undefined), 10_000, 'the listener to reconnect');
     expect(await statusOf(ctx, user.token)).toBe(401);

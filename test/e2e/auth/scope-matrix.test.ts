@@ -64,7 +64,7 @@ const ROUTES: Route[] = [
     path: '/api/v4/audit_events/{id}',
     usersApi: false,
     request: async (ctx) => {
-      const [row] = await ctx.db.query<{ id: string }>('SELECT id::text FROM audit_events ORDER BY id LIMIT 1');
+      const [row] = await ctx.db.query<{ id: string }>('SELECT id::text FROM activity.audit_events ORDER BY id LIMIT 1');
       return { url: `/api/v4/audit_events/${row.id}` };
     },
   },
@@ -88,7 +88,7 @@ describe('token scopes on every route: api, read_api, read_user, sudo, admin_mod
     await ctx.startWorker();
     await ctx.http.post('/api/v4/users').set('PRIVATE-TOKEN', ctx.rootToken).send(newUser());
     // An audit row to fetch by id.
-    await eventually(async () => ((await ctx.db.query('SELECT 1 FROM audit_events LIMIT 1')).length > 0 ? true : undefined), 10_000, 'a first audit row');
+    await eventually(async () => ((await ctx.db.query('SELECT 1 FROM activity.audit_events LIMIT 1')).length > 0 ? true : undefined), 10_000, 'a first audit row');
   });
   afterAll(async () => ctx?.close());
 

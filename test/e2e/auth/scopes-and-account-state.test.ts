@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createUserWithToken, setAccountState, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import type { UserStateName } from '../../../libs/moderation/src/events.js';
 
 /** GitLab names every scope registered for the users API, not only the one that would pass. */
 const insufficientScope = (scope: string) => ({
@@ -52,7 +53,7 @@ describe('token scopes (reference core 1.3, credentials 1.3)', () => {
       const res = await ctx.http.post('/api/v4/users').set('PRIVATE-TOKEN', readUserAdmin.token).send(body);
       expect(res.status).toBe(403);
       expect(res.body).toEqual(insufficientScope(USERS_API_SCOPES));
-      const rows = await ctx.db.query('SELECT 1 FROM users WHERE username = $1', [body.username]);
+      const rows = await ctx.db.query('SELECT 1 FROM identity.users WHERE username = $1', [body.username]);
       expect(rows).toHaveLength(0);
     });
 
@@ -140,7 +141,7 @@ describe('account state (reference core 1.3, credentials 1.3 user_access_denied_
   });
   afterAll(async () => ctx?.close());
 
-  const withState = async (state: string): Promise<CreatedUser> => {
+  const withState = async (state: UserStateName): Promise<CreatedUser> => {
     const user = await createUserWithToken(ctx, {}, ['api']);
     const ok = await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', user.token);
     expect(ok.status).toBe(200);
@@ -177,7 +178,7 @@ describe('account state (reference core 1.3, credentials 1.3 user_access_denied_
   });
 
   it('banned and ldap_blocked read as blocked', async () => {
-    for (const state of ['banned', 'ldap_blocked']) {
+    for (const state of ['banned', 'ldap_blocked'] as const) {
       const user = await withState(state);
       const res = await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', user.token);
       expect(res.status).toBe(403);

@@ -110,7 +110,7 @@ describe('sudo (reference core 1.4, credentials 1.3)', () => {
         [`identity.user-${target.id}`],
       );
       expect(events).toHaveLength(1);
-      expect(events[0].event_type).toBe('identity.user_updated');
+      expect(events[0].event_type).toBe('identity.user_name_changed');
       expect(events[0].metadata).toMatchObject({ actor_id: otherAdmin.id, actor_username: otherAdmin.username, impersonator_id: 1 });
     });
 

@@ -110,7 +110,7 @@ describe('token authentication (reference core 1.3, credentials 1.3 and 8.5)', (
       const before = await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', bob.token);
       expect(before.status).toBe(200);
 
-      await ctx.db.query(`UPDATE personal_access_tokens SET expires_at = ${UTC_TODAY} WHERE token_digest = $1`, [sha256(bob.token)]);
+      await ctx.db.query(`UPDATE credentials.personal_access_tokens SET expires_at = ${UTC_TODAY} WHERE token_digest = $1`, [sha256(bob.token)]);
 
       const res = await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', bob.token);
       expect(res.status).toBe(401);
@@ -122,7 +122,7 @@ describe('token authentication (reference core 1.3, credentials 1.3 and 8.5)', (
 
     it('a token that expired in the past is expired too', async () => {
       const carol = await createUserWithToken(ctx, {}, ['api']);
-      await ctx.db.query(`UPDATE personal_access_tokens SET expires_at = ${UTC_TODAY} - 30 WHERE token_digest = $1`, [sha256(carol.token)]);
+      await ctx.db.query(`UPDATE credentials.personal_access_tokens SET expires_at = ${UTC_TODAY} - 30 WHERE token_digest = $1`, [sha256(carol.token)]);
       const res = await ctx.http.get('/api/v4/user').query({ private_token: carol.token });
       expect(res.status).toBe(401);
       expect(res.body).toEqual(EXPIRED);
@@ -130,7 +130,7 @@ describe('token authentication (reference core 1.3, credentials 1.3 and 8.5)', (
 
     it('a token expiring tomorrow still works', async () => {
       const dave = await createUserWithToken(ctx, {}, ['api']);
-      await ctx.db.query(`UPDATE personal_access_tokens SET expires_at = ${UTC_TODAY} + 1 WHERE token_digest = $1`, [sha256(dave.token)]);
+      await ctx.db.query(`UPDATE credentials.personal_access_tokens SET expires_at = ${UTC_TODAY} + 1 WHERE token_digest = $1`, [sha256(dave.token)]);
       const res = await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', dave.token);
       expect(res.status).toBe(200);
       expect(res.body.id).toBe(dave.id);
@@ -138,7 +138,7 @@ describe('token authentication (reference core 1.3, credentials 1.3 and 8.5)', (
 
     it('a revoked token is 401 "Token was revoked…"', async () => {
       const erin = await createUserWithToken(ctx, {}, ['api']);
-      await ctx.db.query('UPDATE personal_access_tokens SET revoked = true WHERE token_digest = $1', [sha256(erin.token)]);
+      await ctx.db.query('UPDATE credentials.personal_access_tokens SET revoked = true WHERE token_digest = $1', [sha256(erin.token)]);
       const res = await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', erin.token);
       expect(res.status).toBe(401);
       expect(res.body).toEqual(REVOKED);
@@ -151,23 +151,23 @@ describe('token authentication (reference core 1.3, credentials 1.3 and 8.5)', (
   describe('storage: only SHA-256 digests, never the plain token', () => {
     it('stores sha256(token) as hex in token_digest', async () => {
       const frank = await createUserWithToken(ctx, {}, ['read_user']);
-      const rows = await ctx.db.query<{ token_digest: string }>('SELECT token_digest FROM personal_access_tokens WHERE user_id = $1', [frank.id]);
+      const rows = await ctx.db.query<{ token_digest: string }>('SELECT token_digest FROM credentials.personal_access_tokens WHERE user_id = $1', [frank.id]);
       expect(rows).toEqual([{ token_digest: sha256(frank.token) }]);
       expect(rows[0].token_digest).toMatch(/^[0-9a-f]{64}$/);
     });
 
     it('the root token is stored as its digest too', async () => {
-      const rows = await ctx.db.query<{ token_digest: string }>('SELECT token_digest FROM personal_access_tokens WHERE user_id = 1');
+      const rows = await ctx.db.query<{ token_digest: string }>('SELECT token_digest FROM credentials.personal_access_tokens WHERE user_id = 1');
       expect(rows.map((row) => row.token_digest)).toContain(sha256(ctx.rootToken));
     });
 
     it('no column of personal_access_tokens, no stored event and no audit row contains a plain token', async () => {
       await ctx.startWorker();
       const grace = await createUserWithToken(ctx, {}, ['api', 'read_user']);
-      const [{ id: tokenId }] = await ctx.db.query<{ id: string }>('SELECT id FROM personal_access_tokens WHERE token_digest = $1', [sha256(grace.token)]);
+      const [{ id: tokenId }] = await ctx.db.query<{ id: string }>('SELECT id FROM credentials.personal_access_tokens WHERE token_digest = $1', [sha256(grace.token)]);
       // Wait for the audit worker to have seen the token creation as well.
       await eventually(async () => {
-        const rows = await ctx.db.query("SELECT 1 FROM audit_events WHERE event_name = 'personal_access_token_created' AND details->>'token_id' = $1", [String(tokenId)]);
+        const rows = await ctx.db.query("SELECT 1 FROM activity.audit_events WHERE event_name = 'personal_access_token_created' AND details->>'token_id' = $1", [String(tokenId)]);
         return rows.length ? true : undefined;
       });
 
@@ -175,9 +175,9 @@ describe('token authentication (reference core 1.3, credentials 1.3 and 8.5)', (
       // The random part alone must not leak either (e.g. stored without its prefix).
       const secrets = [...tokens, ...tokens.map((token) => token.replace(/^glpat-/, ''))];
 
-      const tokenRows = await ctx.db.query<{ text: string }>('SELECT row_to_json(t)::text AS text FROM personal_access_tokens t');
+      const tokenRows = await ctx.db.query<{ text: string }>('SELECT row_to_json(t)::text AS text FROM credentials.personal_access_tokens t');
       const events = await ctx.db.query<{ text: string }>("SELECT data::text || ' ' || metadata::text AS text FROM es_events");
-      const audits = await ctx.db.query<{ text: string }>('SELECT row_to_json(a)::text AS text FROM audit_events a');
+      const audits = await ctx.db.query<{ text: string }>('SELECT row_to_json(a)::text AS text FROM activity.audit_events a');
       expect(tokenRows.length).toBeGreaterThanOrEqual(3);
       expect(events.length).toBeGreaterThan(0);
       expect(audits.length).toBeGreaterThan(0);

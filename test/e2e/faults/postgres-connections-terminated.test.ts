@@ -6,7 +6,7 @@ import { AUDITED_EVENTS_SQL, loadTargets, writeLoad, type WriteOutcome } from '.
 const ROOT = 'glpat-fault-pg-root-0123456789';
 /** The event a write of the load stored: the bio a PUT set, or the username a POST created. */
 const STORED_WRITE_SQL = `SELECT 1 FROM es_events WHERE stream_id = $1
-  AND (data->'changes'->>'bio' = $2 OR (event_type = 'identity.user_created' AND data->>'username' = $2))`;
+  AND (data->'changes'->'bio'->>'to' = $2 OR (event_type = 'identity.user_created' AND data->>'username' = $2))`;
 
 /** Terminates every backend of `databaseName` (the API's pool, its listeners, the worker's relay and lock). */
 async function terminateBackends(databaseName: string): Promise<number> {
@@ -122,7 +122,7 @@ describe('fault: PostgreSQL terminates every connection of the service while wri
     const asUser = { 'PRIVATE-TOKEN': issued.body.token as string };
     // Cached now (the cache TTL is 30 s): only the NOTIFY listener can evict it that soon.
     expect((await httpRequest(port, 'GET', '/api/v4/user', { headers: asUser })).status).toBe(200);
-    await queryDatabase(databaseName, 'UPDATE personal_access_tokens SET revoked = true WHERE user_id = $1', [created.body.id]);
+    await queryDatabase(databaseName, 'UPDATE credentials.personal_access_tokens SET revoked = true WHERE user_id = $1', [created.body.id]);
     const refused: HttpResponse = await poll(
       async () => {
         const res = await httpRequest(port, 'GET', '/api/v4/user', { headers: asUser });

@@ -134,7 +134,7 @@ describe('fault: Redis is flushed, stopped and replaced under a running service'
     await poll(async () => ((await missingAuditRows(databaseName)) === 0 ? true : undefined), 30_000, () => `the outage's audit rows:\n${launcher.describe()}`);
     const rows = await queryDatabase<{ n: string }>(
       databaseName,
-      `SELECT count(*)::text AS n FROM audit_events a JOIN es_events e ON e.event_id = a.source_event_id
+      `SELECT count(*)::text AS n FROM activity.audit_events a JOIN es_events e ON e.event_id = a.source_event_id
         WHERE e.event_type = 'identity.user_created' AND e.data->>'username' LIKE 'outage%'`,
     );
     expect(Number(rows[0].n)).toBe(3);

@@ -1,4 +1,5 @@
-import { AUDITED_EVENT_TYPES } from '../../../libs/activity/src/domain/audit-event/audit-event.mapper.js';
+import { CREDENTIALS_AUDIT_MAPPING } from '../../../libs/credentials/src/audit/credentials.audit-mapping.js';
+import { IDENTITY_AUDIT_MAPPING } from '../../../libs/identity/src/audit/identity.audit-mapping.js';
 import { httpRequest } from '../../support/process-harness.js';
 
 /** One write of the load and how the service answered it. */
@@ -15,10 +16,13 @@ export interface WriteOutcome {
   marker: string;
 }
 
+/** The event types the running service audits (the load writes no event of an older schema). */
+const AUDITED_EVENT_TYPES = [...IDENTITY_AUDIT_MAPPING.eventTypes, ...CREDENTIALS_AUDIT_MAPPING.eventTypes];
+
 /** Audited events that have no audit row yet. */
 export const AUDITED_EVENTS_SQL = `SELECT count(*)::text AS missing FROM es_events e
   WHERE e.event_type = ANY('{${AUDITED_EVENT_TYPES.join(',')}}'::text[])
-    AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.source_event_id = e.event_id)`;
+    AND NOT EXISTS (SELECT 1 FROM activity.audit_events a WHERE a.source_event_id = e.event_id)`;
 
 /** Creates `count` users for the load to update; returns their ids. */
 export async function loadTargets(port: number, rootToken: string, count: number): Promise<number[]> {

@@ -21,7 +21,7 @@ import {
 
 const AUDITED_EVENT_TYPES = [
   'identity.user_created',
-  'identity.user_updated',
+  'identity.user_profile_updated',
   'identity.user_deleted',
   'credentials.personal_access_token_created',
 ];
@@ -38,7 +38,7 @@ describe('process: graceful shutdown of the built API and worker on SIGTERM', ()
     await api.waitUntilReady(port);
     return api;
   };
-  const countAuditRows = async () => Number((await queryDatabase<{ n: string }>(databaseName, 'SELECT count(*)::text AS n FROM audit_events'))[0].n);
+  const countAuditRows = async () => Number((await queryDatabase<{ n: string }>(databaseName, 'SELECT count(*)::text AS n FROM activity.audit_events'))[0].n);
 
   beforeAll(async () => {
     requireBuiltService();
@@ -79,7 +79,7 @@ describe('process: graceful shutdown of the built API and worker on SIGTERM', ()
 
       // Idle keep-alive connections do not hold the process forever.
       expect(await exited).toEqual({ code: 0, signal: null });
-      const stored = await queryDatabase<{ username: string }>(databaseName, 'SELECT username FROM users WHERE username = ANY($1) ORDER BY username', [usernames]);
+      const stored = await queryDatabase<{ username: string }>(databaseName, 'SELECT username FROM identity.users WHERE username = ANY($1) ORDER BY username', [usernames]);
       expect(stored.map((row) => row.username)).toEqual([...usernames].sort());
     } finally {
       keepAlive.destroy();
@@ -128,11 +128,11 @@ describe('process: graceful shutdown of the built API and worker on SIGTERM', ()
 
     // Exactly once: one row per audited event, none twice, none missing.
     expect(await countAuditRows()).toBe(expected);
-    const duplicated = await queryDatabase(databaseName, 'SELECT source_event_id, event_name, count(*) FROM audit_events GROUP BY 1, 2 HAVING count(*) > 1');
+    const duplicated = await queryDatabase(databaseName, 'SELECT source_event_id, event_name, count(*) FROM activity.audit_events GROUP BY 1, 2 HAVING count(*) > 1');
     expect(duplicated).toEqual([]);
     const missing = await queryDatabase(
       databaseName,
-      'SELECT e.event_id, e.event_type FROM es_events e WHERE e.event_type = ANY($1) AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.source_event_id = e.event_id)',
+      'SELECT e.event_id, e.event_type FROM es_events e WHERE e.event_type = ANY($1) AND NOT EXISTS (SELECT 1 FROM activity.audit_events a WHERE a.source_event_id = e.event_id)',
       [AUDITED_EVENT_TYPES],
     );
     expect(missing).toEqual([]);

@@ -97,7 +97,7 @@ describe('process: a secret sent in any encoding never reaches the logs (debug l
     const launcher = service.child;
     const stored = await queryDatabase<{ text: string }>(
       service.databaseName,
-      `SELECT data::text || metadata::text AS text FROM es_events UNION ALL SELECT details::text FROM audit_events`,
+      `SELECT data::text || metadata::text AS text FROM es_events UNION ALL SELECT details::text FROM activity.audit_events`,
     );
     const exit = await launcher.stop('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });

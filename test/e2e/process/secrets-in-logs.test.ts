@@ -127,7 +127,7 @@ describe('process: secrets never reach the logs of the built service (launcher, 
     // Let the worker process the audit jobs these requests caused, so its logs are in too.
     await poll(
       async () => {
-        const rows = await queryDatabase<{ n: string }>(databaseName, 'SELECT count(*)::text AS n FROM audit_events WHERE entity_id = $1', [created.body.id]);
+        const rows = await queryDatabase<{ n: string }>(databaseName, 'SELECT count(*)::text AS n FROM activity.audit_events WHERE entity_id = $1', [created.body.id]);
         return Number(rows[0].n) >= 2 ? true : undefined;
       },
       20_000,

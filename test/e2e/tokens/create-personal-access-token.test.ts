@@ -58,7 +58,7 @@ describe('POST /users/:user_id/personal_access_tokens (spec "Create a personal a
       const res = await ctx.http.post(path(owner.id)).set('PRIVATE-TOKEN', ctx.rootToken).send({ name: 'stored', scopes: ['read_api'] });
       expect(res.status).toBe(201);
       const rows = await ctx.db.query<{ id: string; user_id: string; name: string; scopes: string[]; token_digest: string; revoked: boolean }>(
-        'SELECT id, user_id, name, scopes, token_digest, revoked FROM personal_access_tokens WHERE id = $1',
+        'SELECT id, user_id, name, scopes, token_digest, revoked FROM credentials.personal_access_tokens WHERE id = $1',
         [res.body.id],
       );
       expect(rows).toEqual([{ id: String(res.body.id), user_id: String(owner.id), name: 'stored', scopes: ['read_api'], token_digest: sha256(res.body.token), revoked: false }]);
@@ -193,10 +193,10 @@ describe('POST /users/:user_id/personal_access_tokens (spec "Create a personal a
     });
 
     it('nothing is stored when validation fails', async () => {
-      const [{ n: before }] = await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM personal_access_tokens');
+      const [{ n: before }] = await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM credentials.personal_access_tokens');
       await ctx.http.post(path(owner.id)).set('PRIVATE-TOKEN', ctx.rootToken).send({ name: 'x', scopes: ['bogus'] });
       await ctx.http.post(path(owner.id)).set('PRIVATE-TOKEN', ctx.rootToken).send({ name: 'x', scopes: ['api'], expires_at: utcDay(400) });
-      const [{ n: after }] = await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM personal_access_tokens');
+      const [{ n: after }] = await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM credentials.personal_access_tokens');
       expect(after).toBe(before);
     });
   });

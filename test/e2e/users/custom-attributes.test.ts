@@ -277,7 +277,7 @@ describe('/api/v4/users/:id/custom_attributes', () => {
       const rows = await eventually(
         async () => {
           const found = await ctx.db.query<{ event_name: string; author_id: string; details: Record<string, unknown> }>(
-            "SELECT event_name, author_id, details FROM audit_events WHERE entity_id = $1 AND event_name LIKE 'custom_attribute_%' ORDER BY id",
+            "SELECT event_name, author_id, details FROM activity.audit_events WHERE entity_id = $1 AND event_name LIKE 'custom_attribute_%' ORDER BY id",
             [alice.id],
           );
           return found.length >= 4 ? found : undefined;
@@ -297,7 +297,7 @@ describe('/api/v4/users/:id/custom_attributes', () => {
       const carol = await createUserWithToken(ctx, { username: unique('carol') });
       await asRoot(ctx.http.put(`${base(carol.id)}/gone`)).send({ value: 'with the user' });
       expect((await asRoot(ctx.http.delete(`/api/v4/users/${carol.id}`)).query({ hard_delete: true })).status).toBe(204);
-      const snapshot = () => ctx.db.query('SELECT user_id::text, key, value, created_at, updated_at FROM user_custom_attributes ORDER BY user_id, key');
+      const snapshot = () => ctx.db.query('SELECT user_id::text, key, value, created_at, updated_at FROM identity.user_custom_attributes ORDER BY user_id, key');
       const before = await snapshot();
       expect(before.length).toBeGreaterThanOrEqual(3);
       expect(before.some((row) => row.user_id === String(carol.id))).toBe(false);
@@ -309,9 +309,9 @@ describe('/api/v4/users/:id/custom_attributes', () => {
     it('deleting a user removes their attributes', async () => {
       const dave = await createUserWithToken(ctx, { username: unique('dave') });
       await asRoot(ctx.http.put(`${base(dave.id)}/a`)).send({ value: '1' });
-      expect((await ctx.db.query('SELECT 1 FROM user_custom_attributes WHERE user_id = $1', [dave.id])).length).toBe(1);
+      expect((await ctx.db.query('SELECT 1 FROM identity.user_custom_attributes WHERE user_id = $1', [dave.id])).length).toBe(1);
       expect((await asRoot(ctx.http.delete(`/api/v4/users/${dave.id}`))).status).toBe(204);
-      expect((await ctx.db.query('SELECT 1 FROM user_custom_attributes WHERE user_id = $1', [dave.id])).length).toBe(0);
+      expect((await ctx.db.query('SELECT 1 FROM identity.user_custom_attributes WHERE user_id = $1', [dave.id])).length).toBe(0);
       const after = await asRoot(ctx.http.get(base(dave.id)));
       expect(after.status).toBe(404);
       expect(after.body).toEqual({ message: '404 User Not Found' });

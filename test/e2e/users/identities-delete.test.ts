@@ -18,7 +18,7 @@ describe('DELETE /api/v4/users/:id/identities/:provider', () => {
     return (res.body.identities as { provider: string; extern_uid: string }[]).map(({ provider, extern_uid }) => ({ provider, extern_uid }));
   };
   const identityRows = (id: number) =>
-    ctx.db.query<{ provider: string; extern_uid: string }>('SELECT provider, extern_uid FROM user_identities WHERE user_id = $1 ORDER BY provider', [id]);
+    ctx.db.query<{ provider: string; extern_uid: string }>('SELECT provider, extern_uid FROM identity.user_identities WHERE user_id = $1 ORDER BY provider', [id]);
   /** A user with a github identity (and, with `ldap`, an ldapmain one too). */
   async function userWithIdentity(ldap = false): Promise<CreatedUser> {
     const username = unique('linked');
@@ -171,7 +171,7 @@ describe('DELETE /api/v4/users/:id/identities/:provider', () => {
       await ctx.startWorker();
       const audit = await eventually(async () => {
         const rows = await ctx.db.query<{ event_name: string; author_id: string; details: Record<string, unknown> }>(
-          "SELECT event_name, author_id, details FROM audit_events WHERE entity_id = $1 AND event_name = 'user_identity_removed'",
+          "SELECT event_name, author_id, details FROM activity.audit_events WHERE entity_id = $1 AND event_name = 'user_identity_removed'",
           [user.id],
         );
         return rows.length > 0 ? rows : undefined;

@@ -118,28 +118,30 @@ describe('/api/v4/user/preferences', () => {
       const off = await ctx.http.put(`/api/v4/users/${alice.id}`).set('PRIVATE-TOKEN', ctx.rootToken).send({ view_diffs_file_by_file: false });
       expect(off.status).toBe(200);
       expect((await ctx.http.get('/api/v4/user/preferences').set('PRIVATE-TOKEN', alice.token)).body.view_diffs_file_by_file).toBe(false);
-      const users = await ctx.db.query<{ view_diffs_file_by_file: boolean }>('SELECT view_diffs_file_by_file FROM users WHERE id = $1', [alice.id]);
+      const users = await ctx.db.query<{ view_diffs_file_by_file: boolean }>('SELECT view_diffs_file_by_file FROM identity.users WHERE id = $1', [alice.id]);
       expect(users[0].view_diffs_file_by_file).toBe(false);
       const on = await ctx.http.put('/api/v4/user/preferences').set('PRIVATE-TOKEN', alice.token).send({ view_diffs_file_by_file: true });
       expect(on.body.view_diffs_file_by_file).toBe(true);
-      const again = await ctx.db.query<{ view_diffs_file_by_file: boolean }>('SELECT view_diffs_file_by_file FROM users WHERE id = $1', [alice.id]);
+      const again = await ctx.db.query<{ view_diffs_file_by_file: boolean }>('SELECT view_diffs_file_by_file FROM identity.users WHERE id = $1', [alice.id]);
       expect(again[0].view_diffs_file_by_file).toBe(true);
     });
   });
 
   describe('events, audit, deletion, rebuild', () => {
-    it('changes are identity.user_updated events with previous values, audited as user_settings_updated', async () => {
-      const events = await ctx.db.query<{ data: { changes: Record<string, unknown>; previous: Record<string, unknown> } }>(
-        "SELECT data FROM es_events WHERE stream_id = $1 AND event_type = 'identity.user_updated' ORDER BY stream_version",
+    it('changes are identity.user_profile_updated events with from and to, audited as user_settings_updated', async () => {
+      const events = await ctx.db.query<{ data: { changes: Record<string, unknown> } }>(
+        "SELECT data FROM es_events WHERE stream_id = $1 AND event_type = 'identity.user_profile_updated' ORDER BY stream_version",
         [`identity.user-${bob.id}`],
       );
-      expect(events.map((event) => event.data.changes)).toEqual([{ pass_user_identities_to_ci_jwt: true }, { show_whitespace_in_diffs: false }]);
-      expect(events[1].data.previous).toEqual({ show_whitespace_in_diffs: true });
+      expect(events.map((event) => event.data.changes)).toEqual([
+        { pass_user_identities_to_ci_jwt: { from: false, to: true } },
+        { show_whitespace_in_diffs: { from: true, to: false } },
+      ]);
       await ctx.startWorker();
       const rows = await eventually(
         async () => {
           const found = await ctx.db.query<{ author_id: string; details: Record<string, unknown> }>(
-            "SELECT author_id, details FROM audit_events WHERE entity_id = $1 AND event_name = 'user_settings_updated' ORDER BY id",
+            "SELECT author_id, details FROM activity.audit_events WHERE entity_id = $1 AND event_name = 'user_settings_updated' ORDER BY id",
             [bob.id],
           );
           return found.length >= 2 ? found : undefined;
@@ -162,18 +164,18 @@ describe('/api/v4/user/preferences', () => {
       const dave = await createUserWithToken(ctx, { username: unique('dave') });
       await ctx.http.put('/api/v4/user/preferences').set('PRIVATE-TOKEN', dave.token).send({ show_whitespace_in_diffs: false });
       expect((await ctx.http.delete(`/api/v4/users/${dave.id}`).set('PRIVATE-TOKEN', ctx.rootToken)).status).toBe(204);
-      expect((await ctx.db.query('SELECT 1 FROM user_preferences WHERE user_id = $1', [dave.id])).length).toBe(0);
+      expect((await ctx.db.query('SELECT 1 FROM identity.user_preferences WHERE user_id = $1', [dave.id])).length).toBe(0);
       const snapshot = () =>
         ctx.db.query(
           `SELECT id::text, user_id::text, view_diffs_file_by_file, show_whitespace_in_diffs, pass_user_identities_to_ci_jwt, created_at, updated_at
-             FROM user_preferences ORDER BY user_id`,
+             FROM identity.user_preferences ORDER BY user_id`,
         );
       const before = await snapshot();
       expect(before.length).toBeGreaterThanOrEqual(6);
       await ctx.api.get(ProjectionRebuilder).rebuild('identity.user-preferences');
       expect(await snapshot()).toEqual(before);
       // Every live user has exactly one row.
-      const orphans = await ctx.db.query('SELECT u.id FROM users u LEFT JOIN user_preferences p ON p.user_id = u.id WHERE p.user_id IS NULL');
+      const orphans = await ctx.db.query('SELECT u.id FROM identity.users u LEFT JOIN identity.user_preferences p ON p.user_id = u.id WHERE p.user_id IS NULL');
       expect(orphans).toEqual([]);
     });
   });

@@ -135,7 +135,7 @@ describe('user avatars', () => {
       );
       expect(event.data.avatar).toEqual({ filename: 'face.png', path: `/uploads/-/system/user/avatar/${res.body.id}/face.png`, sha256: sha256(PNG) });
       expect(JSON.stringify(event.data)).not.toContain(PNG.toString('base64'));
-      const [row] = await ctx.db.query<{ sha256: string; content_type: string; bytes: Buffer }>('SELECT sha256, content_type, bytes FROM user_avatars WHERE user_id = $1', [res.body.id]);
+      const [row] = await ctx.db.query<{ sha256: string; content_type: string; bytes: Buffer }>('SELECT sha256, content_type, bytes FROM identity.user_avatars WHERE user_id = $1', [res.body.id]);
       expect(row).toMatchObject({ sha256: sha256(PNG), content_type: 'image/png' });
       expect(Buffer.compare(row.bytes, PNG)).toBe(0);
     });
@@ -171,7 +171,7 @@ describe('user avatars', () => {
       })
         .attach('avatar', PNG, { filename: 'x.svg' });
       expect(res.status).toBe(400);
-      expect(await ctx.db.query('SELECT 1 FROM users WHERE username = $1', [attrs.username])).toHaveLength(0);
+      expect(await ctx.db.query('SELECT 1 FROM identity.users WHERE username = $1', [attrs.username])).toHaveLength(0);
     });
 
     it('JSON with avatar as a string: 400 "avatar is invalid"', async () => {
@@ -248,7 +248,7 @@ describe('user avatars', () => {
       const created = await createWithAvatar(PNG, 'gone.png');
       expect((await ctx.http.delete(`/api/v4/users/${created.body.id}?hard_delete=true`).set('PRIVATE-TOKEN', ctx.rootToken)).status).toBe(204);
       expect((await ctx.http.get(pathOf(created.body.avatar_url))).status).toBe(404);
-      expect(await ctx.db.query('SELECT 1 FROM user_avatars WHERE user_id = $1', [created.body.id])).toHaveLength(0);
+      expect(await ctx.db.query('SELECT 1 FROM identity.user_avatars WHERE user_id = $1', [created.body.id])).toHaveLength(0);
     });
   });
 
@@ -271,9 +271,9 @@ describe('user avatars', () => {
     it("a rebuild of 'identity.users' keeps avatar_path and the file", async () => {
       const created = await createWithAvatar(PNG, 'first.png');
       expect((await putAvatar(created.body.id, GIF, 'second.gif')).status).toBe(200);
-      const before = await ctx.db.query<{ id: string; avatar_path: string | null }>('SELECT id, avatar_path FROM users ORDER BY id');
+      const before = await ctx.db.query<{ id: string; avatar_path: string | null }>('SELECT id, avatar_path FROM identity.users ORDER BY id');
       await ctx.api.get(ProjectionRebuilder).rebuild('identity.users');
-      const after = await ctx.db.query<{ id: string; avatar_path: string | null }>('SELECT id, avatar_path FROM users ORDER BY id');
+      const after = await ctx.db.query<{ id: string; avatar_path: string | null }>('SELECT id, avatar_path FROM identity.users ORDER BY id');
       expect(after).toEqual(before);
       expect(after.find((row) => Number(row.id) === created.body.id)?.avatar_path).toBe(`/uploads/-/system/user/avatar/${created.body.id}/second.gif`);
       const file = await fetchFile(`/uploads/-/system/user/avatar/${created.body.id}/second.gif`);

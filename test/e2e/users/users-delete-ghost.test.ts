@@ -8,7 +8,7 @@ import { createUserWithToken, startTestApp, unique, type TestContext } from '../
  */
 
 async function ghosts(ctx: TestContext): Promise<{ id: string; username: string; user_type: string }[]> {
-  return ctx.db.query("SELECT id::text AS id, username, user_type FROM users WHERE user_type = 'ghost' ORDER BY id");
+  return ctx.db.query("SELECT id::text AS id, username, user_type FROM identity.users WHERE user_type = 'ghost' ORDER BY id");
 }
 
 describe('DELETE /api/v4/users/:id and the ghost user', () => {

@@ -120,7 +120,7 @@ describe('users: public_email, commit_email and external rules', () => {
       const res = await put(user.id, { commit_email: '' });
       expect(res.status).toBe(200);
       expect(res.body.commit_email).toBe(user.email);
-      const [row] = await ctx.db.query<{ commit_email: string | null }>('SELECT commit_email FROM users WHERE id = $1', [user.id]);
+      const [row] = await ctx.db.query<{ commit_email: string | null }>('SELECT commit_email FROM identity.users WHERE id = $1', [user.id]);
       expect(row.commit_email).toBeNull();
     });
 

@@ -72,11 +72,11 @@ describe('GET /users past 10,000 matching rows: no totals, as GitLab', () => {
     ctx = await startTestApp('many-users');
     // Read-model fixture rows: enough users to pass the count limit without creating each through the API.
     await ctx.db.query(
-      `INSERT INTO users (id, username, email, name, namespace_id, created_at, updated_at, stream_version)
+      `INSERT INTO identity.users (id, username, email, name, namespace_id, created_at, updated_at, stream_version)
        SELECT 100000 + g, 'bulk' || g, 'bulk' || g || '@example.org', 'Bulk ' || g, 100000 + g, now(), now(), 1
          FROM generate_series(1, 10050) AS g`,
     );
-    await ctx.db.query('ANALYZE users');
+    await ctx.db.query('ANALYZE identity.users');
   });
   afterAll(async () => ctx?.close());
 

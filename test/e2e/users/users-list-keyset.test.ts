@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, setAccountState, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 
 /** GET /api/v4/users?pagination=keyset (reference §1.7). */
 
@@ -34,7 +34,7 @@ describe('GET /api/v4/users with keyset pagination', () => {
   }
 
   const allIds = async (orderBy: string, sort: string): Promise<number[]> => {
-    const rows = await ctx.db.query<{ id: string }>(`SELECT id FROM users ORDER BY ${orderBy === 'created_at' ? 'id' : orderBy} ${sort}, id ${sort}`);
+    const rows = await ctx.db.query<{ id: string }>(`SELECT id FROM identity.users ORDER BY ${orderBy === 'created_at' ? 'id' : orderBy} ${sort}, id ${sort}`);
     return rows.map((r) => Number(r.id));
   };
 
@@ -141,20 +141,20 @@ describe('GET /api/v4/users with keyset pagination', () => {
 
   it('works with filters and with search when order_by or sort is given', async () => {
     const pages = await walk({ search: 'keyset', order_by: 'name', sort: 'asc', per_page: 5 });
-    const rows = await ctx.db.query<{ id: string }>("SELECT id FROM users WHERE name ILIKE '%keyset%' OR username ILIKE '%keyset%' ORDER BY name, id");
+    const rows = await ctx.db.query<{ id: string }>("SELECT id FROM identity.users WHERE name ILIKE '%keyset%' OR username ILIKE '%keyset%' ORDER BY name, id");
     expect(pages.flat()).toEqual(rows.map((r) => Number(r.id)));
     const sorted = await walk({ search: 'keyset', sort: 'asc', per_page: 7 });
     expect(sorted.flat()).toEqual([...sorted.flat()].sort((a, b) => a - b));
   });
 
   it('a non-admin walks without blocked users', async () => {
-    await ctx.db.query("UPDATE users SET state = 'blocked' WHERE id = $1", [alice.id]);
+    await setAccountState(ctx, alice.id, 'blocked');
     try {
       const res = await get({ pagination: 'keyset', per_page: 100 }, (await createUserWithToken(ctx, { username: unique('kbob') })).token);
       expect(res.status).toBe(200);
       expect(ids(res.body)).not.toContain(alice.id);
     } finally {
-      await ctx.db.query("UPDATE users SET state = 'active' WHERE id = $1", [alice.id]);
+      await setAccountState(ctx, alice.id, 'active');
     }
   });
 

@@ -32,13 +32,13 @@ describe('PUT /api/v4/users/:id under contention', () => {
     responses.forEach((res, n) => expect(res.body[sent[n].attribute]).toBe(sent[n].value));
 
     // One event per PUT, in one order; the read model holds, per attribute, the value of the last event that set it.
-    const events = await ctx.db.query<{ changes: Record<string, string> }>(
-      `SELECT data->'changes' AS changes FROM es_events WHERE stream_id = $1 AND event_type = 'identity.user_updated' ORDER BY stream_version`,
+    const events = await ctx.db.query<{ changes: Record<string, { from: string; to: string }> }>(
+      `SELECT data->'changes' AS changes FROM es_events WHERE stream_id = $1 AND event_type = 'identity.user_profile_updated' ORDER BY stream_version`,
       [`identity.user-${target.id}`],
     );
-    expect(events.map((event) => Object.values(event.changes)[0]).sort()).toEqual(sent.map(({ value }) => value).sort());
+    expect(events.map((event) => Object.values(event.changes)[0].to).sort()).toEqual(sent.map(({ value }) => value).sort());
     const last: Record<string, string> = {};
-    for (const event of events) Object.assign(last, event.changes);
+    for (const event of events) for (const [attribute, change] of Object.entries(event.changes)) last[attribute] = change.to;
     const shown = await ctx.http.get(`/api/v4/users/${target.id}`).set('PRIVATE-TOKEN', ctx.rootToken);
     expect(shown.status).toBe(200);
     for (const attribute of ATTRIBUTES) expect({ attribute, value: shown.body[attribute] }).toEqual({ attribute, value: last[attribute] });

@@ -55,14 +55,14 @@ describe('audit worker: idempotent and crash-safe', () => {
 
   function auditRowsFor(entityId: number): Promise<AuditRow[]> {
     return ctx.db.query<AuditRow>(
-      'SELECT author_id::text, entity_id::text, event_name, source_event_id::text FROM audit_events WHERE entity_id = $1 ORDER BY id',
+      'SELECT author_id::text, entity_id::text, event_name, source_event_id::text FROM activity.audit_events WHERE entity_id = $1 ORDER BY id',
       [entityId],
     );
   }
 
   function auditRowsFrom(eventIds: string[]): Promise<AuditRow[]> {
     return ctx.db.query<AuditRow>(
-      'SELECT author_id::text, entity_id::text, event_name, source_event_id::text FROM audit_events WHERE source_event_id = ANY($1::uuid[]) ORDER BY id',
+      'SELECT author_id::text, entity_id::text, event_name, source_event_id::text FROM activity.audit_events WHERE source_event_id = ANY($1::uuid[]) ORDER BY id',
       [eventIds],
     );
   }
@@ -191,8 +191,8 @@ describe('audit worker: idempotent and crash-safe', () => {
     await ctx.stopWorker();
     const checkpointBefore = await relayCheckpoint();
 
-    // Changes while no worker runs: a user with a token, an update that audits under
-    // several names from one event, and a deletion.
+    // Changes while no worker runs: a user with a token, an update that appends one event
+    // per kind of change (each audited under its own name), and a deletion.
     const alice = await createUserWithToken(ctx);
     const bob = await createUserWithToken(ctx);
     const update = await ctx.http
@@ -211,7 +211,10 @@ describe('audit worker: idempotent and crash-safe', () => {
         'identity.user_created',
         'identity.user_created',
         'identity.user_deleted',
-        'identity.user_updated',
+        'identity.user_email_changed',
+        'identity.user_name_changed',
+        'identity.user_password_changed',
+        'identity.user_profile_updated',
       ].sort(),
     );
     const eventIds = events.map((event) => event.event_id);
@@ -259,9 +262,10 @@ describe('audit worker: idempotent and crash-safe', () => {
     expect(namesBySource(byType('credentials.personal_access_token_created', alice.id))).toEqual(['personal_access_token_created']);
     expect(namesBySource(byType('credentials.personal_access_token_created', bob.id))).toEqual(['personal_access_token_created']);
     expect(namesBySource(byType('identity.user_deleted', bob.id))).toEqual(['user_destroyed']);
-    expect(namesBySource(byType('identity.user_updated', alice.id))).toEqual(
-      ['user_email_address_updated', 'user_name_updated', 'user_password_updated', 'user_settings_updated'].sort(),
-    );
+    expect(namesBySource(byType('identity.user_email_changed', alice.id))).toEqual(['user_email_address_updated']);
+    expect(namesBySource(byType('identity.user_name_changed', alice.id))).toEqual(['user_name_updated']);
+    expect(namesBySource(byType('identity.user_password_changed', alice.id))).toEqual(['user_password_updated']);
+    expect(namesBySource(byType('identity.user_profile_updated', alice.id))).toEqual(['user_settings_updated']);
     expect(rows).toHaveLength(9);
     expect(rows.every((row) => row.author_id === '1')).toBe(true);
 

@@ -50,13 +50,13 @@ describe('projection rebuild gives the same rows as the live projection', () => 
 
   async function identitySnapshot(): Promise<{ users: Row[]; identities: Row[] }> {
     return {
-      users: await ctx.db.query('SELECT * FROM users ORDER BY id'),
-      identities: await ctx.db.query('SELECT * FROM user_identities ORDER BY user_id, provider'),
+      users: await ctx.db.query('SELECT * FROM identity.users ORDER BY id'),
+      identities: await ctx.db.query('SELECT * FROM identity.user_identities ORDER BY user_id, provider'),
     };
   }
 
   async function tokenSnapshot(): Promise<Row[]> {
-    return ctx.db.query('SELECT * FROM personal_access_tokens ORDER BY id');
+    return ctx.db.query('SELECT * FROM credentials.personal_access_tokens ORDER BY id');
   }
 
   it('knows both projections by name', () => {
@@ -100,10 +100,10 @@ describe('projection rebuild gives the same rows as the live projection', () => 
   it('repairs tampered read-model rows from the log', async () => {
     const identities = await identitySnapshot();
     const tokens = await tokenSnapshot();
-    await ctx.db.query("UPDATE users SET name = 'tampered', bio = 'x' WHERE id = $1", [users[0].id]);
-    await ctx.db.query('DELETE FROM user_identities WHERE user_id = $1', [users[2].id]);
-    await ctx.db.query('DELETE FROM users WHERE id = $1', [users[5].id]);
-    await ctx.db.query('UPDATE personal_access_tokens SET revoked = NOT revoked, scopes = $2 WHERE user_id = $1', [users[1].id, ['sudo']]);
+    await ctx.db.query("UPDATE identity.users SET name = 'tampered', bio = 'x' WHERE id = $1", [users[0].id]);
+    await ctx.db.query('DELETE FROM identity.user_identities WHERE user_id = $1', [users[2].id]);
+    await ctx.db.query('DELETE FROM identity.users WHERE id = $1', [users[5].id]);
+    await ctx.db.query('UPDATE credentials.personal_access_tokens SET revoked = NOT revoked, scopes = $2 WHERE user_id = $1', [users[1].id, ['sudo']]);
     expect(await identitySnapshot()).not.toEqual(identities);
 
     await rebuilder.rebuild('identity.users');

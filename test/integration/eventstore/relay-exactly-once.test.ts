@@ -56,8 +56,8 @@ describe('event relay: exactly-once, gap-free delivery under concurrent writers'
   /** Every event the relay handed to the queue, in the order it did so. */
   const handed: StoredEvent[] = [];
   const route: RelayRoute = {
-    queue: QueueName.Activity,
-    job: JobName.AuditReconcile,
+    queue: QueueName.Audit,
+    job: JobName.AuditRecordEvent,
     accepts: (event) => {
       if (event.type !== PROBE) return false;
       handed.push(event);
@@ -79,7 +79,7 @@ describe('event relay: exactly-once, gap-free delivery under concurrent writers'
 
   afterAll(async () => {
     await relay?.stop();
-    await queues?.get(QueueName.Activity).obliterate({ force: true });
+    await queues?.get(QueueName.Audit).obliterate({ force: true });
     await queues?.onApplicationShutdown();
     await ctx?.close();
   });
@@ -219,14 +219,14 @@ describe('event relay: exactly-once, gap-free delivery under concurrent writers'
       expect(await storedCheckpoint()).toEqual(last);
 
       // Redis holds exactly one job per event, with the deterministic id, in delivery order.
-      const queue = queues.get(QueueName.Activity);
+      const queue = queues.get(QueueName.Audit);
       const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized');
       expect(counts).toEqual({ waiting: TOTAL, active: 0, completed: 0, failed: 0, delayed: 0, prioritized: 0 });
       const jobs = (await queue.getJobs(['wait'], 0, -1, true)) as Job<RelayedEventJob>[];
       expect(jobs.length).toBe(TOTAL);
-      expect(jobs.map((job) => job.id)).toEqual(handed.map((event) => eventJobId(QueueName.Activity, event.eventId)));
+      expect(jobs.map((job) => job.id)).toEqual(handed.map((event) => eventJobId(QueueName.Audit, event.eventId)));
       jobs.forEach((job, i) => {
-        expect(job.name).toBe(JobName.AuditReconcile);
+        expect(job.name).toBe(JobName.AuditRecordEvent);
         expect(job.data).toEqual({
           eventId: handed[i].eventId,
           globalPosition: handed[i].globalPosition,
@@ -252,10 +252,10 @@ describe('event relay: exactly-once, gap-free delivery under concurrent writers'
     relay = null;
 
     expect(handed.slice(before).map((event) => event.eventId)).toEqual(appended.events.map((event) => event.eventId));
-    const queue = queues.get(QueueName.Activity);
+    const queue = queues.get(QueueName.Audit);
     expect(await queue.getWaitingCount()).toBe(TOTAL + 3);
     for (const event of appended.events) {
-      const job = await queue.getJob(eventJobId(QueueName.Activity, event.eventId));
+      const job = await queue.getJob(eventJobId(QueueName.Audit, event.eventId));
       expect(job?.data.eventId).toBe(event.eventId);
     }
   });

@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
+import { ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { paramRulesOf, paramSpecsOf, requestParamsDtoOf, type ParamSpec } from '@app/shared';
+import { AUTH_MODE_KEY, paramRulesOf, paramSpecsOf, requestParamsDtoOf, type AuthMode, type ParamSpec } from '@app/shared';
+import { describeOperations, type DescribedOperation } from './openapi-responses.js';
+import { COMPONENT_SCHEMAS } from './openapi-schemas.js';
 
 type Schema = Record<string, unknown>;
-type Operation = { operationId?: string; parameters?: Schema[]; requestBody?: Schema; responses?: Record<string, Schema>; security?: Schema[] };
+type Operation = { operationId?: string; parameters?: Schema[]; requestBody?: Schema };
 
 const READ_METHODS = new Set(['get', 'head', 'delete']);
 const NUMERIC_PATH_PARAMS = new Set(['id', 'user_id']);
@@ -39,16 +42,34 @@ function describeRules(dto: Function): string | undefined {
   return rules.length ? `Parameter rules: ${rules.join('; ')}.` : undefined;
 }
 
-const errorBody = {
-  description: "GitLab's error body: {\"message\": …} or {\"error\": …}",
-  content: { 'application/json': { schema: { type: 'object', properties: { message: {}, error: { type: 'string' } } } } },
-};
+/** Each handler's `@Authenticate` mode (the guard's default, `optional`, when it has none), by operationId. */
+function authModes(app: INestApplication): (operationId: string) => AuthMode {
+  const reflector = new Reflector();
+  const modes = new Map<string, AuthMode>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+      if (!controller) continue;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler: unknown = controller.prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        modes.set(`${controller.name}.${name}`, reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE_KEY, [handler, controller]) ?? 'optional');
+      }
+    }
+  }
+  return (operationId) => {
+    const mode = modes.get(operationId);
+    if (!mode) throw new Error(`OpenAPI document: no controller method for operation ${operationId}`);
+    return mode;
+  };
+}
 
 /**
- * The OpenAPI 3 document: routes, path parameters and tags come from @nestjs/swagger's
+ * The OpenAPI 3.1 document: routes, path parameters and tags come from @nestjs/swagger's
  * scan of the controllers; query parameters and request bodies come from the same
  * `@Param` specs that parse and validate each request, so the document cannot drift
- * from the behaviour.
+ * from the behaviour; security from each handler's `@Authenticate` mode; responses and
+ * their schemas from openapi-responses.ts, which must describe every operation.
  */
 export function buildOpenApiDocument(app: INestApplication, externalUrl: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -58,7 +79,7 @@ export function buildOpenApiDocument(app: INestApplication, externalUrl: string)
     .addServer(externalUrl)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'PRIVATE-TOKEN' }, 'private-token')
     .addApiKey({ type: 'apiKey', in: 'query', name: 'private_token' }, 'private-token-param')
-    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearer')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'personal access token' }, 'bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey: string, methodKey: string) => `${controllerKey}.${methodKey}`,
@@ -98,9 +119,11 @@ export function buildOpenApiDocument(app: INestApplication, externalUrl: string)
         }
       }
       operation.parameters = parameters;
-      operation.security = [{ 'private-token': [] }, { 'private-token-param': [] }, { bearer: [] }, {}];
-      operation.responses = { ...operation.responses, '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody };
     }
   }
+  describeOperations(document.paths as Record<string, Record<string, DescribedOperation>>, authModes(app));
+  // OpenAPI 3.1, so that schemas are plain JSON Schema: a nullable value is `type: [..., 'null']`.
+  document.openapi = '3.1.0';
+  document.components = { ...document.components, schemas: COMPONENT_SCHEMAS };
   return document;
 }

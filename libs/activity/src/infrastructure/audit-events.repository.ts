@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, isRecordId, MAX_COUNT_LIMIT } from '@app/shared';
-import type { AuditEventDraft } from '../domain/audit-event/audit-event.mapper.js';
+import type { AuditEventDraft } from '../domain/audit-event/audit-event-draft.js';
 
 export interface AuditEventRow {
   id: number;
@@ -43,7 +43,7 @@ export class AuditEventsRepository {
       return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::jsonb, $${at + 6}, $${at + 7})`;
     });
     const rows = await this.db.query(
-      `INSERT INTO audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
+      `INSERT INTO activity.audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
        VALUES ${values.join(', ')} ON CONFLICT (source_event_id, event_name) DO NOTHING RETURNING id`,
       params,
     );
@@ -52,7 +52,7 @@ export class AuditEventsRepository {
 
   async findById(id: number): Promise<AuditEventRow | null> {
     if (!isRecordId(id)) return null;
-    const rows = await this.db.query(`SELECT ${COLUMNS} FROM audit_events WHERE id = $1`, [id]);
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM activity.audit_events WHERE id = $1`, [id]);
     return rows.length ? normalize(rows[0]) : null;
   }
 
@@ -67,8 +67,8 @@ export class AuditEventsRepository {
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     // Newest first by when it happened: the worker may write rows out of order (concurrency, reconciliation).
     const [rows, counted] = await Promise.all([
-      this.db.query(`SELECT ${COLUMNS} FROM audit_events ${whereSql} ORDER BY created_at DESC, id DESC LIMIT ${filter.limit + 1} OFFSET ${filter.offset}`, params),
-      this.db.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM audit_events ${whereSql} LIMIT ${MAX_COUNT_LIMIT + 1}) capped`, params),
+      this.db.query(`SELECT ${COLUMNS} FROM activity.audit_events ${whereSql} ORDER BY created_at DESC, id DESC LIMIT ${filter.limit + 1} OFFSET ${filter.offset}`, params),
+      this.db.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM activity.audit_events ${whereSql} LIMIT ${MAX_COUNT_LIMIT + 1}) capped`, params),
     ]);
     const total = Number(counted[0].n);
     return { rows: rows.slice(0, filter.limit).map(normalize), total: total > MAX_COUNT_LIMIT ? null : total, hasMore: rows.length > filter.limit };

@@ -19,7 +19,7 @@ export async function findUnauditedEventIds(
       WHERE e.event_type = ANY($1)
         AND (e.transaction_id, e.global_position) <= (s.last_transaction_id, s.last_global_position)
         AND e.occurred_at < now() - make_interval(secs => $3)
-        AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.source_event_id = e.event_id)
+        AND NOT EXISTS (SELECT 1 FROM activity.audit_events a WHERE a.source_event_id = e.event_id)
       ORDER BY e.global_position
       LIMIT $4`,
     [eventTypes, relaySubscription, graceSeconds, limit],

@@ -27,7 +27,7 @@ export class TokenLookup {
     const rows = await this.db.query<TokenRow>(
       `SELECT t.id, t.user_id, t.scopes, t.revoked, to_char(t.expires_at, 'YYYY-MM-DD') AS expires_at, t.impersonation,
               o.username, o.name, o.admin, o.state, o.user_type
-         FROM personal_access_tokens t JOIN token_owners o ON o.user_id = t.user_id
+         FROM credentials.personal_access_tokens t JOIN credentials.token_owners o ON o.user_id = t.user_id
         WHERE t.token_digest = $1`,
       [digest],
     );

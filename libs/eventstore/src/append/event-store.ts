@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Database, uniqueViolationConstraint, type Sql } from '@app/shared';
 import type { EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from '@app/kernel';
 import { ProjectionRegistry } from '../projections/projection-registry.js';
+import { UpcasterRegistry } from '../upcasting/upcaster-registry.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { ConcurrencyConflictError } from './concurrency-conflict.error.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './row-mapping.js';
@@ -35,6 +36,7 @@ export class EventStore {
     private readonly db: Database,
     private readonly projections: ProjectionRegistry,
     private readonly notifier: CommitNotifier,
+    private readonly upcasters: UpcasterRegistry,
   ) {}
 
   /** Appends to one stream in its own transaction. */
@@ -77,13 +79,18 @@ export class EventStore {
       `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 ORDER BY stream_version`,
       [streamId],
     );
-    const events = rows.map(toStoredEvent);
-    return { version: events.length ? events[events.length - 1].streamVersion : 0, events };
+    // The version is the last stored event's, whatever upcasting made of it.
+    const version = rows.length ? Number(rows[rows.length - 1].stream_version) : 0;
+    return { version, events: this.upcasters.upcastAll(rows.map(toStoredEvent)) };
   }
 
-  async readByEventId(eventId: string): Promise<StoredEvent | null> {
+  /**
+   * The stored event with this id as current code reads it: usually one event, several when an
+   * upcaster split it (they share its id), none when there is no such event.
+   */
+  async readByEventId(eventId: string): Promise<StoredEvent[]> {
     const rows = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM es_events WHERE event_id = $1`, [eventId]);
-    return rows.length ? toStoredEvent(rows[0]) : null;
+    return this.upcasters.upcastAll(rows.map(toStoredEvent));
   }
 
   /**

@@ -5,6 +5,7 @@ import { EVENTS_CHANNEL } from '../append/event-store.js';
 import type { StoredEvent } from '@app/kernel';
 import { readCheckpoint, storeCheckpoint, type Checkpoint } from '../subscriptions/checkpoint-store.js';
 import { readCommittedAfter } from '../subscriptions/read-committed-after.js';
+import { UpcasterRegistry } from '../upcasting/upcaster-registry.js';
 import { RELAY_ROUTES, type RelayedEventJob, type RelayRoute } from './relay-route.js';
 
 export const RELAY_SUBSCRIPTION_ID = 'relay';
@@ -33,6 +34,8 @@ export class EventRelay {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queues: QueueRegistry,
     @Optional() @Inject(RELAY_ROUTES) private readonly routes: RelayRoute[] = [],
+    // Nest always passes the app's registry; a relay built by hand (tests) reads events as stored.
+    @Optional() private readonly upcasters: UpcasterRegistry = new UpcasterRegistry(),
   ) {}
 
   get lastCheckpoint(): Checkpoint | null {
@@ -84,7 +87,7 @@ export class EventRelay {
     if (!client) throw new Error('relay is not connected');
     const sql: Sql = { query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[] };
     this.checkpoint ??= await readCheckpoint(sql, RELAY_SUBSCRIPTION_ID);
-    const events = await readCommittedAfter(sql, this.checkpoint, BATCH_SIZE);
+    const events = await readCommittedAfter(sql, this.checkpoint, BATCH_SIZE, this.upcasters);
     if (events.length === 0) return 0;
     await this.enqueue(events);
     const last = events[events.length - 1];

@@ -60,7 +60,7 @@ export class PreferencesController {
       const value = params[key];
       if (typeof value === 'boolean') changes[key] = value;
     }
-    const row = await this.commands.execute(new UpdateUserPreferences({ userId: me.user.id, changes }, meta));
-    return userPreferences(row);
+    await this.commands.execute(new UpdateUserPreferences({ userId: me.user.id, changes }, meta));
+    return this.show(caller);
   }
 }

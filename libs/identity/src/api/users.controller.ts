@@ -26,6 +26,7 @@ import { CreateUser } from '../application/commands/create-user/create-user.comm
 import { DeleteUser } from '../application/commands/delete-user/delete-user.command.js';
 import { UpdateUser } from '../application/commands/update-user/update-user.command.js';
 import { GetUser } from '../application/queries/get-user/get-user.query.js';
+import type { UserRow } from '../infrastructure/user-row.js';
 import { ListUsers } from '../application/queries/list-users/list-users.query.js';
 import { ListCustomAttributes } from '../application/queries/list-custom-attributes/list-custom-attributes.query.js';
 import { UserNotFoundError } from '../domain/user/user.errors.js';
@@ -56,6 +57,13 @@ export class UsersController {
 
   private ctx(): PresenterContext {
     return { externalUrl: this.config.externalUrl, now: new Date() };
+  }
+
+  /** A user a command of this request just wrote (commands answer ids; entities come from the read side). */
+  private async readBack(id: number): Promise<UserRow> {
+    const row = await this.queries.execute(new GetUser(id));
+    if (!row) throw new UserNotFoundError();
+    return row;
   }
 
   @Get('users')
@@ -145,7 +153,7 @@ export class UsersController {
     const avatar = avatarFromParams(params);
     const admin = requireAdmin(caller);
     const passwordMode = params.reset_password ? 'reset' : params.force_random_password ? 'random' : 'given';
-    const created = await this.commands.execute(
+    const id = await this.commands.execute(
       new CreateUser(
         {
           profile: profileFromCreate(params),
@@ -159,7 +167,7 @@ export class UsersController {
         meta,
       ),
     );
-    return userWithAdmin(created, viewerOf(admin), this.ctx());
+    return userWithAdmin(await this.readBack(id), viewerOf(admin), this.ctx());
   }
 
   @Put('users/:id')
@@ -172,10 +180,11 @@ export class UsersController {
   ): Promise<unknown> {
     const avatar = avatarFromParams(params);
     const admin = requireAdmin(caller);
-    const updated = await this.commands.execute(
+    const userId = Number(req.params.id);
+    await this.commands.execute(
       new UpdateUser(
         {
-          userId: Number(req.params.id),
+          userId,
           actorId: admin.user.id,
           changes: profileChanges(params),
           password: params.password ?? null,
@@ -186,7 +195,7 @@ export class UsersController {
         meta,
       ),
     );
-    return userWithAdmin(updated, viewerOf(admin), this.ctx());
+    return userWithAdmin(await this.readBack(userId), viewerOf(admin), this.ctx());
   }
 
   @Delete('users/:id')

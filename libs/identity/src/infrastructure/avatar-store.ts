@@ -32,7 +32,7 @@ export class AvatarStore {
 
   async save(tx: Queryable, userId: number, avatar: StoredAvatar): Promise<void> {
     await tx.query(
-      `INSERT INTO user_avatars (user_id, filename, content_type, bytes, sha256, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+      `INSERT INTO identity.user_avatars (user_id, filename, content_type, bytes, sha256, updated_at) VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (user_id) DO UPDATE SET filename = EXCLUDED.filename, content_type = EXCLUDED.content_type,
          bytes = EXCLUDED.bytes, sha256 = EXCLUDED.sha256, updated_at = now()`,
       [userId, avatar.filename, avatar.contentType, avatar.bytes, avatar.sha256],
@@ -41,7 +41,7 @@ export class AvatarStore {
 
   /** A deleted user's avatar goes with them, in the deletion's transaction. */
   async remove(tx: Queryable, userId: number): Promise<void> {
-    await tx.query('DELETE FROM user_avatars WHERE user_id = $1', [userId]);
+    await tx.query('DELETE FROM identity.user_avatars WHERE user_id = $1', [userId]);
   }
 
   /** The avatar a live user shows at this path; null when there is none. */
@@ -49,7 +49,7 @@ export class AvatarStore {
     if (!isRecordId(userId)) return null;
     const [row] = await this.db.query<{ filename: string; content_type: string; bytes: Buffer; sha256: string }>(
       `SELECT a.filename, a.content_type, a.bytes, a.sha256
-         FROM user_avatars a JOIN users u ON u.id = a.user_id
+         FROM identity.user_avatars a JOIN identity.users u ON u.id = a.user_id
         WHERE a.user_id = $1 AND a.filename = $2 AND u.avatar_path = $3`,
       [userId, filename, avatarPath(userId, filename)],
     );

@@ -12,12 +12,12 @@ export class UserLookup {
 
   async byId(id: number): Promise<CallerUser | null> {
     if (!isRecordId(id)) return null;
-    const rows = await this.db.query<CallerRow>(`SELECT ${CALLER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    const rows = await this.db.query<CallerRow>(`SELECT ${CALLER_COLUMNS} FROM identity.user_entities WHERE id = $1`, [id]);
     return rows.length ? toCaller(rows[0]) : null;
   }
 
   async byUsername(username: string): Promise<CallerUser | null> {
-    const rows = await this.db.query<CallerRow>(`SELECT ${CALLER_COLUMNS} FROM users WHERE lower(username) = lower($1)`, [username]);
+    const rows = await this.db.query<CallerRow>(`SELECT ${CALLER_COLUMNS} FROM identity.user_entities WHERE lower(username) = lower($1)`, [username]);
     return rows.length ? toCaller(rows[0]) : null;
   }
 
@@ -26,7 +26,7 @@ export class UserLookup {
   }
 
   async isEmpty(): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM users LIMIT 1');
+    const rows = await this.db.query('SELECT 1 FROM identity.users LIMIT 1');
     return rows.length === 0;
   }
 }

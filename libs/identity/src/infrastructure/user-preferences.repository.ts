@@ -16,7 +16,7 @@ export class UserPreferencesRepository {
   async find(userId: number): Promise<UserPreferencesRow | null> {
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT id, user_id, view_diffs_file_by_file, show_whitespace_in_diffs, pass_user_identities_to_ci_jwt
-         FROM user_preferences WHERE user_id = $1`,
+         FROM identity.user_preferences WHERE user_id = $1`,
       [userId],
     );
     if (rows.length === 0) return null;

@@ -49,8 +49,8 @@ export function normalizeUserRow(row: Record<string, unknown>): UserRow {
 export const USER_SELECT = `
   SELECT u.*, to_char(u.last_activity_on, 'YYYY-MM-DD') AS last_activity_on,
     COALESCE((SELECT json_agg(json_build_object('provider', i.provider, 'extern_uid', i.extern_uid) ORDER BY i.provider)
-              FROM user_identities i WHERE i.user_id = u.id), '[]'::json) AS identities,
+              FROM identity.user_identities i WHERE i.user_id = u.id), '[]'::json) AS identities,
     (SELECT json_build_object('id', c.id, 'username', c.username, 'name', c.name, 'state', c.state, 'locked', c.locked,
                               'email', c.email, 'avatar_path', c.avatar_path)
-       FROM users c WHERE c.id = u.created_by_id) AS created_by
-  FROM users u`;
+       FROM identity.user_entities c WHERE c.id = u.created_by_id) AS created_by
+  FROM identity.user_entities u`;

@@ -2,7 +2,7 @@ import type { Queryable } from '@app/eventstore';
 import { uniqueViolationConstraint } from '@app/shared';
 import type { AvatarUpload } from '../domain/user/user.commands.js';
 import { EmailTakenError, ExternUidTakenError, UsernameTakenError } from '../domain/user/user.errors.js';
-import { USER_CREATED, USER_UPDATED, type UserEvent } from '../domain/user/user.events.js';
+import { USER_AVATAR_CHANGED, USER_CREATED, type UserEvent } from '../domain/user/user.events.js';
 import { avatarContentType } from '../domain/user/user.rules.js';
 import { AvatarStore, sha256Hex, type AvatarFile } from './avatar-store.js';
 
@@ -26,8 +26,17 @@ export function avatarUpload(file: AvatarFile | null | undefined): { meta: Avata
 /** Stores the bytes of the avatar an event recorded, in the append's transaction. */
 export async function saveAvatar(store: AvatarStore, tx: Queryable, userId: number, events: UserEvent[], bytes: Buffer | undefined): Promise<void> {
   const avatar = events
-    .map((event) => (event.type === USER_CREATED || event.type === USER_UPDATED ? event.data.avatar : undefined))
+    .map((event) => (event.type === USER_CREATED || event.type === USER_AVATAR_CHANGED ? event.data.avatar : undefined))
     .find((ref) => ref !== undefined);
   if (!avatar || !bytes) return;
   await store.save(tx, userId, { filename: avatar.filename, contentType: avatarContentType(avatar.filename), bytes, sha256: avatar.sha256 });
+}
+
+/** The password hash beside the log (events only say that a password changed). */
+export async function storePasswordHash(tx: Queryable, userId: number, hash: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO identity.user_password_hashes (user_id, password_hash, updated_at) VALUES ($1, $2, now())
+     ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = now()`,
+    [userId, hash],
+  );
 }

@@ -96,23 +96,23 @@ export class UsersReadRepository {
   }
 
   async emailTaken(email: string, exceptUserId: number | null = null): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM users WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2 LIMIT 1', [email, exceptUserId]);
+    const rows = await this.db.query('SELECT 1 FROM identity.users WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2 LIMIT 1', [email, exceptUserId]);
     return rows.length > 0;
   }
 
   async usernameTaken(username: string, exceptUserId: number | null = null): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM users WHERE lower(username) = lower($1) AND id IS DISTINCT FROM $2 LIMIT 1', [username, exceptUserId]);
+    const rows = await this.db.query('SELECT 1 FROM identity.users WHERE lower(username) = lower($1) AND id IS DISTINCT FROM $2 LIMIT 1', [username, exceptUserId]);
     return rows.length > 0;
   }
 
   async count(): Promise<number> {
-    const rows = await this.db.query<{ n: string }>('SELECT count(*) AS n FROM users');
+    const rows = await this.db.query<{ n: string }>('SELECT count(*) AS n FROM identity.users');
     return Number(rows[0].n);
   }
 
   /** Counts at most MAX_COUNT_LIMIT + 1 matching rows: past that GitLab shows no total anyway. */
   private async cappedCount(whereSql: string, params: unknown[]): Promise<number> {
-    const rows = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM users u ${whereSql} LIMIT ${MAX_COUNT_LIMIT + 1}) capped`, params);
+    const rows = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM identity.user_entities u ${whereSql} LIMIT ${MAX_COUNT_LIMIT + 1}) capped`, params);
     return Number(rows[0].n);
   }
 
@@ -121,7 +121,7 @@ export class UsersReadRepository {
    * can skip counting 10,001 rows on every page (a few ms each at scale).
    */
   private async clearlyTooManyToCount(): Promise<boolean> {
-    const rows = await this.db.query<{ estimate: number }>("SELECT reltuples AS estimate FROM pg_class WHERE oid = 'users'::regclass");
+    const rows = await this.db.query<{ estimate: number }>("SELECT reltuples AS estimate FROM pg_class WHERE oid = 'identity.users'::regclass");
     return (rows[0]?.estimate ?? -1) > MAX_COUNT_LIMIT * 2;
   }
 
@@ -157,7 +157,7 @@ export class UsersReadRepository {
       // The relevance order sorts every match anyway: count them in the same pass instead of a
       // second scan of the trigram indexes (only a page past the end needs its own count).
       const picked = await this.db.query<{ id: string; full_count: string }>(
-        `SELECT u.id, count(*) OVER () AS full_count FROM users u ${whereSql} ${orderSql} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        `SELECT u.id, count(*) OVER () AS full_count FROM identity.user_entities u ${whereSql} ${orderSql} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         pageParams,
       );
       const total = picked.length ? Number(picked[0].full_count) : await this.cappedCount(whereSql, params);
@@ -212,7 +212,7 @@ export class UsersReadRepository {
     let keys: { id: string; k: string }[];
     try {
       keys = await this.db.query<{ id: string; k: string }>(
-        `SELECT u.id, u.${column}::text AS k FROM users u ${whereSql} ${orderSql} LIMIT ${bind(query.limit + 1)}`,
+        `SELECT u.id, u.${column}::text AS k FROM identity.user_entities u ${whereSql} ${orderSql} LIMIT ${bind(query.limit + 1)}`,
         params,
       );
     } catch (error) {
@@ -242,11 +242,11 @@ export class UsersReadRepository {
 function filterClauses(filters: UserListFilters, bind: (value: unknown) => string): string[] {
   const clauses: string[] = [];
   for (const [key, value] of Object.entries(filters.customAttributes ?? {})) {
-    clauses.push(`EXISTS (SELECT 1 FROM user_custom_attributes ca WHERE ca.user_id = u.id AND ca.key = ${bind(key)} AND ca.value = ${bind(value)})`);
+    clauses.push(`EXISTS (SELECT 1 FROM identity.user_custom_attributes ca WHERE ca.user_id = u.id AND ca.key = ${bind(key)} AND ca.value = ${bind(value)})`);
   }
   if (filters.identity) {
     clauses.push(
-      `EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = u.id AND i.provider = ${bind(filters.identity.provider)} AND lower(i.extern_uid) = lower(${bind(filters.identity.externUid)}))`,
+      `EXISTS (SELECT 1 FROM identity.user_identities i WHERE i.user_id = u.id AND i.provider = ${bind(filters.identity.provider)} AND lower(i.extern_uid) = lower(${bind(filters.identity.externUid)}))`,
     );
   }
   if (filters.active) clauses.push(`u.state = 'active' AND u.user_type = ANY(${bind(NON_INTERNAL_TYPES)})`);

@@ -29,6 +29,11 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** `schema.table` (or a bare name) as quoted identifiers. */
+export function quoteQualified(name: string): string {
+  return name.split('.').map(quoteIdent).join('.');
+}
+
 /** The URL without its password, for messages and logs. */
 export function redactUrl(raw: string): string {
   try {

@@ -51,7 +51,20 @@ export function requestIdFor(req: IncomingMessage, res: ServerResponse): string 
   return id;
 }
 
-/** JSON logs (pino) with a request id on every line and secrets redacted. */
+/**
+ * Nest's own start-up report: a line per module, controller and route (some 50 lines, `Mapped
+ * {/api/v4/users, GET} route` …). Worth seeing when debugging, noise at `info`.
+ */
+const BOOT_CONTEXTS = new Set<unknown>(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const INFO = 30;
+
+/** An `info` line written by Nest while it boots: a `context` from BOOT_CONTEXTS. */
+function isBootReport(level: number, args: unknown[]): boolean {
+  const first = args[0];
+  return level === INFO && typeof first === 'object' && first !== null && BOOT_CONTEXTS.has((first as { context?: unknown }).context);
+}
+
+/** JSON logs (pino) with a request id on every line and secrets redacted; Nest's boot report at `debug`. */
 export function loggerOptions(level: string): Params {
   return {
     pinoHttp: {
@@ -73,6 +86,12 @@ export function loggerOptions(level: string): Params {
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/-/') },
+      hooks: {
+        logMethod(args, write, level) {
+          if (isBootReport(level, args)) return this.debug(...args);
+          return write.apply(this, args);
+        },
+      },
     },
   };
 }

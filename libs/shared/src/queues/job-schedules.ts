@@ -9,6 +9,12 @@ export interface JobSchedule {
   everyMs: number;
 }
 
+/**
+ * The schedules the worker keeps (a `JobSchedule[]` provider): declared up front, not set up
+ * by the handlers, so that the worker can check at boot that each names a handled job.
+ */
+export const JOB_SCHEDULES = Symbol('JOB_SCHEDULES');
+
 /** Longest a lost schedule may stay lost, whatever its period. */
 const MAX_CHECK_INTERVAL_MS = 60_000;
 
@@ -28,8 +34,10 @@ export class JobSchedules implements OnApplicationShutdown {
 
   constructor(private readonly queues: QueueRegistry) {}
 
-  /** Declares `schedule` and keeps it in place until the application stops. */
+  /** Declares `schedule` and keeps it in place until the application stops (again: replaces it). */
   keep(schedule: JobSchedule): void {
+    const same = this.schedules.findIndex((kept) => kept.queue === schedule.queue && kept.job === schedule.job);
+    if (same >= 0) this.schedules.splice(same, 1);
     this.schedules.push(schedule);
     if (!this.watching) {
       this.watching = true;

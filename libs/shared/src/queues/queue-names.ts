@@ -1,8 +1,10 @@
-/** Queue and job names are stable strings: operators see them in the dashboard and metrics. */
+/**
+ * Queue and job names are stable strings: operators see them in the dashboard and metrics.
+ * A queue is listed here only once a job runs on it (see JOBS): a queue nothing works would
+ * show in the dashboard as a backlog that never drains.
+ */
 export enum QueueName {
   Audit = 'audit',
-  StatusExpiry = 'status-expiry',
-  Activity = 'activity',
 }
 
 export enum JobName {

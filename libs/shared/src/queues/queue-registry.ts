@@ -3,7 +3,8 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { createRedis, reportBullmqErrors, type RedisConnectionName } from './redis-connection.js';
-import { QueueName } from './queue-names.js';
+import { declaredQueues } from './jobs.js';
+import type { QueueName } from './queue-names.js';
 
 /** Every job retries with backoff; failed jobs stay for operators to inspect. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -37,8 +38,9 @@ export class QueueRegistry implements OnApplicationShutdown {
     return queue;
   }
 
+  /** The queues some declared job runs on (JOBS); what the dashboard and metrics show. */
   all(): Queue[] {
-    return Object.values(QueueName).map((name) => this.get(name));
+    return declaredQueues().map((name) => this.get(name));
   }
 
   /**

@@ -10,14 +10,14 @@ const DIGEST = 'c2hhMjU2LWRpZ2VzdC1vZi10aGUtdG9rZW4=';
 const PLAIN_TOKEN = 'glpat-abcdefghij0123456789';
 
 function command(overrides: Partial<CreatePersonalAccessToken> = {}): CreatePersonalAccessToken {
-  return { id: 5, userId: 42, name: 'ci token', description: null, scopes: ['api'], expiresAt: null, tokenDigest: DIGEST, ...overrides };
+  return { id: 5, userId: 42, username: 'jdoe', name: 'ci token', description: null, scopes: ['api'], expiresAt: null, tokenDigest: DIGEST, ...overrides };
 }
 
 function created(overrides: Partial<CreatePersonalAccessToken> = {}, now = NOW): PersonalAccessTokenCreatedData {
   const events = decideCreateToken(command(overrides), now);
   expect(events).toHaveLength(1);
   expect(events[0].type).toBe(PERSONAL_ACCESS_TOKEN_CREATED);
-  expect(events[0].schemaVersion).toBe(1);
+  expect(events[0].schemaVersion).toBe(2);
   return events[0].data;
 }
 
@@ -39,6 +39,7 @@ describe('decideCreateToken', () => {
     expect(created({ description: 'for CI', scopes: ['api', 'read_user'] })).toEqual({
       id: 5,
       user_id: 42,
+      username: 'jdoe',
       name: 'ci token',
       description: 'for CI',
       scopes: ['api', 'read_user'],
@@ -123,7 +124,7 @@ describe('decideCreateToken', () => {
 
     expect(data.token_digest).toBe(DIGEST);
     expect(data).not.toHaveProperty('token');
-    expect(Object.keys(data).sort()).toEqual(['created_at', 'description', 'expires_at', 'id', 'name', 'scopes', 'token_digest', 'user_id']);
+    expect(Object.keys(data).sort()).toEqual(['created_at', 'description', 'expires_at', 'id', 'name', 'scopes', 'token_digest', 'user_id', 'username']);
     expect(JSON.stringify(events)).not.toContain(PLAIN_TOKEN);
     expect(JSON.stringify(events)).not.toContain('glpat-');
   });

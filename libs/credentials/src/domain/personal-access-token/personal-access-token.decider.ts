@@ -1,5 +1,5 @@
 import { UnprocessableError } from '@app/kernel';
-import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenEvent } from './personal-access-token.events.js';
+import { PERSONAL_ACCESS_TOKEN_CREATED, PERSONAL_ACCESS_TOKEN_CREATED_VERSION, type PersonalAccessTokenEvent } from './personal-access-token.events.js';
 
 /** Scopes GitLab's `Gitlab::Auth.all_available_scopes` accepts. */
 export const AVAILABLE_SCOPES = [
@@ -13,6 +13,8 @@ export const MAX_TOKEN_LIFETIME_DAYS = 365;
 export interface CreatePersonalAccessToken {
   id: number;
   userId: number;
+  /** The owner's username, recorded in the event for the audit log. */
+  username: string;
   name: string;
   description: string | null;
   scopes: string[];
@@ -44,10 +46,11 @@ export function decideCreateToken(command: CreatePersonalAccessToken, now: Date)
   return [
     {
       type: PERSONAL_ACCESS_TOKEN_CREATED,
-      schemaVersion: 1,
+      schemaVersion: PERSONAL_ACCESS_TOKEN_CREATED_VERSION,
       data: {
         id: command.id,
         user_id: command.userId,
+        username: command.username,
         name: command.name,
         description: command.description,
         scopes: [...new Set(command.scopes)],

@@ -28,10 +28,17 @@ export interface CustomAttributeDeletedData {
   deleted_at: string;
 }
 
+/** The current schema version of each custom attribute event. */
+export const CUSTOM_ATTRIBUTE_EVENT_SCHEMA_VERSIONS = {
+  [CUSTOM_ATTRIBUTE_CREATED]: 1,
+  [CUSTOM_ATTRIBUTE_UPDATED]: 1,
+  [CUSTOM_ATTRIBUTE_DELETED]: 1,
+} as const;
+
 export type CustomAttributeEvent =
-  | { type: typeof CUSTOM_ATTRIBUTE_CREATED; schemaVersion: 1; data: CustomAttributeCreatedData }
-  | { type: typeof CUSTOM_ATTRIBUTE_UPDATED; schemaVersion: 1; data: CustomAttributeUpdatedData }
-  | { type: typeof CUSTOM_ATTRIBUTE_DELETED; schemaVersion: 1; data: CustomAttributeDeletedData };
+  | { type: typeof CUSTOM_ATTRIBUTE_CREATED; schemaVersion: (typeof CUSTOM_ATTRIBUTE_EVENT_SCHEMA_VERSIONS)[typeof CUSTOM_ATTRIBUTE_CREATED]; data: CustomAttributeCreatedData }
+  | { type: typeof CUSTOM_ATTRIBUTE_UPDATED; schemaVersion: (typeof CUSTOM_ATTRIBUTE_EVENT_SCHEMA_VERSIONS)[typeof CUSTOM_ATTRIBUTE_UPDATED]; data: CustomAttributeUpdatedData }
+  | { type: typeof CUSTOM_ATTRIBUTE_DELETED; schemaVersion: (typeof CUSTOM_ATTRIBUTE_EVENT_SCHEMA_VERSIONS)[typeof CUSTOM_ATTRIBUTE_DELETED]; data: CustomAttributeDeletedData };
 
 export const CUSTOM_ATTRIBUTE_EVENT_TYPES = [CUSTOM_ATTRIBUTE_CREATED, CUSTOM_ATTRIBUTE_UPDATED, CUSTOM_ATTRIBUTE_DELETED] as const;
 

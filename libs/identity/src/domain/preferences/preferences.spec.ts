@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { evolve, initialUserState, type UserState } from '../user/user.decider.js';
 import { UserNotFoundError } from '../user/user.errors.js';
-import { USER_UPDATED, type UserEvent } from '../user/user.events.js';
+import { USER_PROFILE_UPDATED, type UserEvent } from '../user/user.events.js';
 import { decidePreferences, PREFERENCE_DEFAULTS, preferencesOf } from './preferences.js';
 
 const NOW = new Date('2026-11-21T12:00:00.000Z');
@@ -21,19 +21,17 @@ describe('preferences decider', () => {
     expect(PREFERENCE_DEFAULTS).toEqual({ view_diffs_file_by_file: false, show_whitespace_in_diffs: true, pass_user_identities_to_ci_jwt: false });
   });
 
-  it('when flags change, then one user_updated with only the changed flags and their previous values', () => {
+  it('when flags change, then one user_profile_updated with only the changed flags, from and to', () => {
     const events = decidePreferences({ kind: 'update_preferences', changes: { view_diffs_file_by_file: true, show_whitespace_in_diffs: true, pass_user_identities_to_ci_jwt: true } }, present(), NOW);
     expect(events).toEqual([
       {
-        type: USER_UPDATED,
+        type: USER_PROFILE_UPDATED,
         schemaVersion: 1,
         data: {
           id: 9,
           username: 'jdoe',
-          changes: { view_diffs_file_by_file: true, pass_user_identities_to_ci_jwt: true },
-          previous: { view_diffs_file_by_file: false, pass_user_identities_to_ci_jwt: false },
-          password_changed: false,
-          password_expires_at: null,
+          changes: { view_diffs_file_by_file: { from: false, to: true }, pass_user_identities_to_ci_jwt: { from: false, to: true } },
+          identities: null,
           updated_at: '2026-11-21T12:00:00.000Z',
         },
       },
@@ -49,7 +47,11 @@ describe('preferences decider', () => {
     const state = evolve(present(), event);
     expect(preferencesOf(state)).toEqual({ view_diffs_file_by_file: false, show_whitespace_in_diffs: false, pass_user_identities_to_ci_jwt: false });
     // PUT /users changing view_diffs_file_by_file is the same kind of event.
-    const viaAdmin: UserEvent = { type: USER_UPDATED, schemaVersion: 1, data: { id: 9, username: 'jdoe', changes: { view_diffs_file_by_file: true }, previous: { view_diffs_file_by_file: false }, password_changed: false, password_expires_at: null, updated_at: NOW.toISOString() } };
+    const viaAdmin: UserEvent = {
+      type: USER_PROFILE_UPDATED,
+      schemaVersion: 1,
+      data: { id: 9, username: 'jdoe', changes: { view_diffs_file_by_file: { from: false, to: true } }, identities: null, updated_at: NOW.toISOString() },
+    };
     expect(preferencesOf(evolve(state, viaAdmin)).view_diffs_file_by_file).toBe(true);
     expect(decidePreferences({ kind: 'update_preferences', changes: { view_diffs_file_by_file: true } }, evolve(state, viaAdmin), NOW)).toEqual([]);
   });

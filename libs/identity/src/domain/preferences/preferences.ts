@@ -1,11 +1,12 @@
 import { UserNotFoundError } from '../user/user.errors.js';
-import { USER_UPDATED, type UserEvent, type UserProfile } from '../user/user.events.js';
+import { userChangeEvents, type AttributeChanges } from '../user/user-change-events.js';
+import type { UserEvent } from '../user/user.events.js';
 import type { UserState } from '../user/user.decider.js';
 
 /**
  * GitLab's `user_preferences` flags this API exposes. They live in the user's stream and change
- * through `identity.user_updated` (as `view_diffs_file_by_file` already does through PUT /users), so
- * both paths fold into one state and cannot drift apart.
+ * through `identity.user_profile_updated` (as `view_diffs_file_by_file` already does through
+ * PUT /users), so both paths fold into one state and cannot drift apart.
  */
 export interface UserPreferenceValues {
   view_diffs_file_by_file: boolean;
@@ -30,7 +31,7 @@ export interface UpdatePreferencesCommand {
 
 /** The preferences in a folded user state (the user events carry them as profile changes). */
 export function preferencesOf(state: UserState): UserPreferenceValues {
-  const profile = (state.profile ?? {}) as Partial<UserPreferenceValues>;
+  const profile: Partial<UserPreferenceValues> = state.profile ?? {};
   return {
     view_diffs_file_by_file: profile.view_diffs_file_by_file ?? PREFERENCE_DEFAULTS.view_diffs_file_by_file,
     show_whitespace_in_diffs: profile.show_whitespace_in_diffs ?? PREFERENCE_DEFAULTS.show_whitespace_in_diffs,
@@ -38,33 +39,17 @@ export function preferencesOf(state: UserState): UserPreferenceValues {
   };
 }
 
-/** One `identity.user_updated` with the flags that really change, or nothing. */
+/** One `identity.user_profile_updated` with the flags that really change, or nothing. */
 export function decidePreferences(command: UpdatePreferencesCommand, state: UserState, now: Date): UserEvent[] {
   if (state.status !== 'present' || !state.profile) throw new UserNotFoundError();
   const current = preferencesOf(state);
-  const changes: Record<string, boolean> = {};
-  const previous: Record<string, boolean> = {};
+  const attributes: AttributeChanges = {};
   for (const key of PREFERENCE_KEYS) {
     const wanted = command.changes[key];
-    if (wanted === undefined || wanted === current[key]) continue;
-    changes[key] = wanted;
-    previous[key] = current[key];
+    if (wanted !== undefined && wanted !== current[key]) attributes[key] = { from: current[key], to: wanted };
   }
-  if (Object.keys(changes).length === 0) return [];
-  return [
-    {
-      type: USER_UPDATED,
-      schemaVersion: 1,
-      data: {
-        id: state.id,
-        username: state.profile.username,
-        // Two of the flags are not profile columns of `users`; the users projection skips them.
-        changes: changes as Partial<UserProfile>,
-        previous: previous as Partial<UserProfile>,
-        password_changed: false,
-        password_expires_at: null,
-        updated_at: now.toISOString(),
-      },
-    },
-  ];
+  return userChangeEvents(
+    { id: state.id, username: state.profile.username, updated_at: now.toISOString() },
+    { attributes, password: null, avatar: null, identities: null },
+  );
 }

@@ -1,17 +1,24 @@
 import { describe, it, expect } from '@jest/globals';
-import { ConflictError, DomainError } from '@app/shared';
+import { ConflictError, DomainError } from '@app/kernel';
 import type { CreateUserCommand, DeleteUserCommand, UpdateUserCommand } from './user.commands.js';
 import { decide, evolve, initialUserState, USER_DEFAULTS, type UserState } from './user.decider.js';
 import { UserInvalidError, UserNotFoundError } from './user.errors.js';
 import {
+  USER_ADMIN_CHANGED,
+  USER_AVATAR_CHANGED,
   USER_CREATED,
   USER_DELETED,
-  USER_UPDATED,
+  USER_EMAIL_CHANGED,
+  USER_EVENT_SCHEMA_VERSIONS,
+  USER_NAME_CHANGED,
+  USER_PASSWORD_CHANGED,
+  USER_PROFILE_UPDATED,
+  USER_USERNAME_CHANGED,
+  type ProfileSettingChanges,
   type UserCreatedData,
   type UserDeletedData,
   type UserEvent,
   type UserProfile,
-  type UserUpdatedData,
 } from './user.events.js';
 import {
   AVATAR_FORMAT_MESSAGE,
@@ -71,11 +78,22 @@ function createdData(events: UserEvent[]): UserCreatedData {
   return events[0].data as UserCreatedData;
 }
 
-function updatedData(events: UserEvent[]): UserUpdatedData {
-  expect(events).toHaveLength(1);
-  expect(events[0].type).toBe(USER_UPDATED);
-  return events[0].data as UserUpdatedData;
+type DataOf<TType extends UserEvent['type']> = Extract<UserEvent, { type: TType }>['data'];
+
+/** The payload of the one event of `type` among `events`. */
+function dataOf<TType extends UserEvent['type']>(events: UserEvent[], type: TType): DataOf<TType> {
+  const matching = events.filter((event) => event.type === type);
+  expect(matching).toHaveLength(1);
+  return matching[0].data as unknown as DataOf<TType>;
 }
+
+/** The settings changes of an update that emitted only `user_profile_updated`. */
+function settingChanges(events: UserEvent[]): ProfileSettingChanges {
+  expect(events.map((event) => event.type)).toEqual([USER_PROFILE_UPDATED]);
+  return dataOf(events, USER_PROFILE_UPDATED).changes;
+}
+
+const typesOf = (events: UserEvent[]) => events.map((event) => event.type);
 
 /** Runs `decide` and returns what it threw; fails the test when it did not throw. */
 function decideError(command: CreateUserCommand | UpdateUserCommand | DeleteUserCommand, state: UserState): DomainError {
@@ -116,23 +134,16 @@ describe('evolve', () => {
     }
   });
 
-  it('given user_created then user_updated, then the changes are merged into the profile and identities replaced', () => {
+  it('given user_created then a username change and a profile update, then both are folded and identities replaced', () => {
+    const base = { id: USER_ID, username: 'jdoe2', updated_at: LATER.toISOString() };
+    const renamed: UserEvent = { type: USER_USERNAME_CHANGED, schemaVersion: 1, data: { ...base, from: 'jdoe', to: 'jdoe2' } };
     const updated: UserEvent = {
-      type: USER_UPDATED,
+      type: USER_PROFILE_UPDATED,
       schemaVersion: 1,
-      data: {
-        id: USER_ID,
-        username: 'jdoe2',
-        changes: { username: 'jdoe2', bio: 'new bio' },
-        previous: { username: 'jdoe', bio: '' },
-        identities: [{ provider: 'ldap', extern_uid: 'uid=1' }],
-        password_changed: false,
-        password_expires_at: null,
-        updated_at: LATER.toISOString(),
-      },
+      data: { ...base, changes: { bio: { from: '', to: 'new bio' } }, identities: [{ provider: 'ldap', extern_uid: 'uid=1' }] },
     };
 
-    const state = given(userCreated(), updated);
+    const state = given(userCreated(), renamed, updated);
 
     expect(state.profile?.username).toBe('jdoe2');
     expect(state.profile?.bio).toBe('new bio');
@@ -140,7 +151,27 @@ describe('evolve', () => {
     expect(state.identities).toEqual([{ provider: 'ldap', extern_uid: 'uid=1' }]);
   });
 
-  it('given a user_updated without identities, then the identities are kept', () => {
+  it('given name, admin and email changes, then each sets its attribute', () => {
+    const base = { id: USER_ID, username: 'jdoe', updated_at: LATER.toISOString() };
+    const state = given(
+      userCreated(),
+      { type: USER_NAME_CHANGED, schemaVersion: 1, data: { ...base, from: 'John Doe', to: 'Johnny' } },
+      { type: USER_ADMIN_CHANGED, schemaVersion: 1, data: { ...base, from: false, to: true } },
+      { type: USER_EMAIL_CHANGED, schemaVersion: 1, data: { ...base, email: null, unconfirmed_email: { from: null, to: 'new@example.com' } } },
+    );
+
+    expect(state.profile).toMatchObject({ name: 'Johnny', admin: true, email: 'jdoe@example.com', unconfirmed_email: 'new@example.com' });
+  });
+
+  it('given password and avatar changes, then the folded state is unchanged (the decider never needs them)', () => {
+    const created = userCreated();
+    const events = decide(updateCommand({}, { password: STRONG_PASSWORD, avatar: { filename: 'a.png', size: 1, sha256: 'b'.repeat(64) } }), given(created), LATER);
+
+    expect(typesOf(events)).toEqual([USER_PASSWORD_CHANGED, USER_AVATAR_CHANGED]);
+    expect(given(created, ...events)).toEqual(given(created));
+  });
+
+  it('given a profile update without identities, then the identities are kept', () => {
     const created = userCreated({}, { identity: { provider: 'github', extern_uid: 'gh-1' } });
     const [update] = decide(updateCommand({ bio: 'x' }), given(created), LATER);
 
@@ -513,27 +544,63 @@ describe('decide create_user', () => {
 describe('decide update_user', () => {
   const existing = () => given(userCreated({ bio: 'old bio', theme_id: 3 }, { skipConfirmation: true }));
 
-  it('given a user, when one attribute changes, then user_updated carries only it with its previous value', () => {
-    const data = updatedData(decide(updateCommand({ bio: 'new bio', theme_id: 3 }), existing(), LATER));
+  it('given a user, when one setting changes, then user_profile_updated carries only it, from and to', () => {
+    const events = decide(updateCommand({ bio: 'new bio', theme_id: 3 }), existing(), LATER);
 
-    expect(data).toEqual({
-      id: USER_ID,
-      username: 'jdoe',
-      changes: { bio: 'new bio' },
-      previous: { bio: 'old bio' },
-      password_changed: false,
-      password_expires_at: null,
-      updated_at: LATER.toISOString(),
-    });
-    expect(data).not.toHaveProperty('identities');
+    expect(events).toEqual([
+      {
+        type: USER_PROFILE_UPDATED,
+        schemaVersion: 1,
+        data: { id: USER_ID, username: 'jdoe', changes: { bio: { from: 'old bio', to: 'new bio' } }, identities: null, updated_at: LATER.toISOString() },
+      },
+    ]);
   });
 
-  it('when the username changes, then the event names the new username', () => {
-    const data = updatedData(decide(updateCommand({ username: 'jane' }), existing(), LATER));
+  it('when the username changes, then user_username_changed names the new username', () => {
+    expect(decide(updateCommand({ username: 'jane' }), existing(), LATER)).toEqual([
+      { type: USER_USERNAME_CHANGED, schemaVersion: 1, data: { id: USER_ID, username: 'jane', from: 'jdoe', to: 'jane', updated_at: LATER.toISOString() } },
+    ]);
+  });
 
-    expect(data.username).toBe('jane');
-    expect(data.changes).toEqual({ username: 'jane' });
-    expect(data.previous).toEqual({ username: 'jdoe' });
+  it('when the admin flag changes, then user_admin_changed', () => {
+    expect(dataOf(decide(updateCommand({ admin: true }), existing(), LATER), USER_ADMIN_CHANGED)).toEqual({
+      id: USER_ID,
+      username: 'jdoe',
+      from: false,
+      to: true,
+      updated_at: LATER.toISOString(),
+    });
+  });
+
+  it('when one update changes everything, then one event per intent, in a stable order, each naming the final username', () => {
+    const events = decide(
+      updateCommand(
+        { name: 'Jane', admin: true, email: 'new@example.com', username: 'jane', bio: 'b' },
+        { skipReconfirmation: true, password: STRONG_PASSWORD, avatar: { filename: 'a.png', size: 1, sha256: 'c'.repeat(64) } },
+      ),
+      existing(),
+      LATER,
+    );
+
+    expect(typesOf(events)).toEqual([
+      USER_NAME_CHANGED,
+      USER_ADMIN_CHANGED,
+      USER_EMAIL_CHANGED,
+      USER_USERNAME_CHANGED,
+      USER_PASSWORD_CHANGED,
+      USER_AVATAR_CHANGED,
+      USER_PROFILE_UPDATED,
+    ]);
+    for (const event of events) {
+      expect(event.data).toMatchObject({ id: USER_ID, username: 'jane', updated_at: LATER.toISOString() });
+      expect(event.schemaVersion).toBe(USER_EVENT_SCHEMA_VERSIONS[event.type]);
+    }
+  });
+
+  it('when an email change waits for confirmation, then its event comes after the username change', () => {
+    const events = decide(updateCommand({ email: 'new@example.com', username: 'jane', name: 'Jane' }), existing(), LATER);
+
+    expect(typesOf(events)).toEqual([USER_NAME_CHANGED, USER_USERNAME_CHANGED, USER_EMAIL_CHANGED]);
   });
 
   it('when nothing changes, then no event is emitted', () => {
@@ -545,36 +612,46 @@ describe('decide update_user', () => {
   });
 
   it('when the name gets HTML tags, then they are replaced', () => {
-    expect(updatedData(decide(updateCommand({ name: '<i>Jane</i>' }), existing(), LATER)).changes).toEqual({ name: '-Jane-' });
+    expect(dataOf(decide(updateCommand({ name: '<i>Jane</i>' }), existing(), LATER), USER_NAME_CHANGED)).toMatchObject({ from: 'John Doe', to: '-Jane-' });
   });
 
-  it('when the email changes, then the new address waits in unconfirmed_email and email stays', () => {
-    const data = updatedData(decide(updateCommand({ email: 'new@example.com' }), existing(), LATER));
+  it('when the email changes, then user_email_changed: the new address waits in unconfirmed_email and email stays', () => {
+    const events = decide(updateCommand({ email: 'new@example.com' }), existing(), LATER);
 
-    expect(data.changes).toEqual({ unconfirmed_email: 'new@example.com' });
-    expect(data.previous).toEqual({ unconfirmed_email: null });
+    expect(events).toEqual([
+      {
+        type: USER_EMAIL_CHANGED,
+        schemaVersion: 1,
+        data: { id: USER_ID, username: 'jdoe', email: null, unconfirmed_email: { from: null, to: 'new@example.com' }, updated_at: LATER.toISOString() },
+      },
+    ]);
   });
 
   it('when the email changes with skip_reconfirmation, then email changes at once', () => {
-    const data = updatedData(decide(updateCommand({ email: 'new@example.com' }, { skipReconfirmation: true }), existing(), LATER));
+    const data = dataOf(decide(updateCommand({ email: 'new@example.com' }, { skipReconfirmation: true }), existing(), LATER), USER_EMAIL_CHANGED);
 
-    expect(data.changes).toEqual({ email: 'new@example.com' });
-    expect(data.previous).toEqual({ email: 'jdoe@example.com' });
+    expect(data.email).toEqual({ from: 'jdoe@example.com', to: 'new@example.com' });
+    expect(data.unconfirmed_email).toBeNull();
   });
 
   it('given a pending unconfirmed email, when the email is confirmed with skip_reconfirmation, then the pending address is cleared', () => {
     const created = userCreated();
     const [pending] = decide(updateCommand({ email: 'new@example.com' }), given(created), LATER);
 
-    const data = updatedData(decide(updateCommand({ email: 'new@example.com' }, { skipReconfirmation: true }), given(created, pending), LATER));
+    const events = decide(updateCommand({ email: 'new@example.com' }, { skipReconfirmation: true }), given(created, pending), LATER);
 
-    expect(data.changes).toEqual({ email: 'new@example.com', unconfirmed_email: null });
+    expect(typesOf(events)).toEqual([USER_EMAIL_CHANGED]);
+    expect(dataOf(events, USER_EMAIL_CHANGED)).toMatchObject({
+      email: { from: 'jdoe@example.com', to: 'new@example.com' },
+      unconfirmed_email: { from: 'new@example.com', to: null },
+    });
   });
 
   it('when the same email is sent in another case, then it is stored as sent without reconfirmation', () => {
-    const data = updatedData(decide(updateCommand({ email: 'JDoe@Example.com' }), existing(), LATER));
+    const data = dataOf(decide(updateCommand({ email: 'JDoe@Example.com' }), existing(), LATER), USER_EMAIL_CHANGED);
 
-    expect(data.changes).toEqual({ email: 'JDoe@Example.com' });
+    expect(data.email).toEqual({ from: 'jdoe@example.com', to: 'JDoe@Example.com' });
+    expect(data.unconfirmed_email).toBeNull();
   });
 
   it('when the new email is malformed and skip_reconfirmation, then email is invalid', () => {
@@ -590,19 +667,18 @@ describe('decide update_user', () => {
     expect(validationErrors(updateCommand({ email: '' }), existing())).toEqual({ email: ["can't be blank"] });
   });
 
-  it('when the password changes by an admin for another user, then password_changed and password_expires_at=now', () => {
-    const data = updatedData(decide(updateCommand({}, { actorId: ADMIN_ID, password: STRONG_PASSWORD }), existing(), LATER));
+  it('when the password changes by an admin for another user, then user_password_changed with password_expires_at=now and no secret', () => {
+    const events = decide(updateCommand({}, { actorId: ADMIN_ID, password: STRONG_PASSWORD }), existing(), LATER);
 
-    expect(data.changes).toEqual({});
-    expect(data.password_changed).toBe(true);
-    expect(data.password_expires_at).toBe(LATER.toISOString());
-    expect(JSON.stringify(data)).not.toContain(STRONG_PASSWORD);
+    expect(events).toEqual([
+      { type: USER_PASSWORD_CHANGED, schemaVersion: 1, data: { id: USER_ID, username: 'jdoe', password_expires_at: LATER.toISOString(), updated_at: LATER.toISOString() } },
+    ]);
+    expect(JSON.stringify(events)).not.toContain(STRONG_PASSWORD);
   });
 
-  it('when users change their own password, then password_changed but no expiry', () => {
-    const data = updatedData(decide(updateCommand({}, { actorId: USER_ID, password: STRONG_PASSWORD }), existing(), LATER));
+  it('when users change their own password, then user_password_changed but no expiry', () => {
+    const data = dataOf(decide(updateCommand({}, { actorId: USER_ID, password: STRONG_PASSWORD }), existing(), LATER), USER_PASSWORD_CHANGED);
 
-    expect(data.password_changed).toBe(true);
     expect(data.password_expires_at).toBeNull();
   });
 
@@ -619,19 +695,20 @@ describe('decide update_user', () => {
   it('when an identity for a new provider is given, then it is added and the list is sorted by provider', () => {
     const state = given(userCreated({}, { identity: { provider: 'ldapmain', extern_uid: 'uid=jdoe' } }));
 
-    const data = updatedData(decide(updateCommand({}, { identity: { provider: 'github', extern_uid: '77' } }), state, LATER));
+    const events = decide(updateCommand({}, { identity: { provider: 'github', extern_uid: '77' } }), state, LATER);
 
-    expect(data.identities).toEqual([
+    expect(typesOf(events)).toEqual([USER_PROFILE_UPDATED]);
+    expect(dataOf(events, USER_PROFILE_UPDATED).identities).toEqual([
       { provider: 'github', extern_uid: '77' },
       { provider: 'ldapmain', extern_uid: 'uid=jdoe' },
     ]);
-    expect(data.changes).toEqual({});
+    expect(dataOf(events, USER_PROFILE_UPDATED).changes).toEqual({});
   });
 
   it('when an identity for an existing provider is given, then its extern_uid is replaced', () => {
     const state = given(userCreated({}, { identity: { provider: 'github', extern_uid: '1' } }));
 
-    const data = updatedData(decide(updateCommand({}, { identity: { provider: 'github', extern_uid: '2' } }), state, LATER));
+    const data = dataOf(decide(updateCommand({}, { identity: { provider: 'github', extern_uid: '2' } }), state, LATER), USER_PROFILE_UPDATED);
 
     expect(data.identities).toEqual([{ provider: 'github', extern_uid: '2' }]);
   });
@@ -645,17 +722,17 @@ describe('decide update_user', () => {
   it('given a private profile, when private_profile is set to null, then it goes back to the default (false)', () => {
     const state = given(userCreated({ private_profile: true }));
 
-    const data = updatedData(decide(updateCommand({ private_profile: null as unknown as boolean }), state, LATER));
-
-    expect(data.changes).toEqual({ private_profile: false });
-    expect(data.previous).toEqual({ private_profile: true });
+    expect(settingChanges(decide(updateCommand({ private_profile: null as unknown as boolean }), state, LATER))).toEqual({
+      private_profile: { from: true, to: false },
+    });
   });
 
   it('when the user becomes external, then can_create_group and projects_limit are forced too', () => {
-    const data = updatedData(decide(updateCommand({ external: true }), existing(), LATER));
-
-    expect(data.changes).toEqual({ external: true, can_create_group: false, projects_limit: 0 });
-    expect(data.previous).toEqual({ external: false, can_create_group: true, projects_limit: 100_000 });
+    expect(settingChanges(decide(updateCommand({ external: true }), existing(), LATER))).toEqual({
+      external: { from: false, to: true },
+      can_create_group: { from: true, to: false },
+      projects_limit: { from: 100_000, to: 0 },
+    });
   });
 
   it('when an attribute becomes invalid, then UserInvalidError and no event', () => {
@@ -732,36 +809,43 @@ describe('decide: external user rights and limits', () => {
   const internal = () => given(userCreated({ can_create_group: false, projects_limit: 5 }, { skipConfirmation: true }));
 
   it('given an external user, when an admin raises projects_limit, then it changes (the rule only runs when external changes)', () => {
-    const data = updatedData(decide(updateCommand({ projects_limit: 10 }), external(), LATER));
-    expect(data.changes).toEqual({ projects_limit: 10 });
+    expect(settingChanges(decide(updateCommand({ projects_limit: 10 }), external(), LATER))).toEqual({ projects_limit: { from: 0, to: 10 } });
   });
 
   it('given an external user, when an admin allows group creation, then it changes', () => {
-    const data = updatedData(decide(updateCommand({ can_create_group: true, bio: 'x' }), external(), LATER));
-    expect(data.changes).toEqual({ can_create_group: true, bio: 'x' });
+    expect(settingChanges(decide(updateCommand({ can_create_group: true, bio: 'x' }), external(), LATER))).toEqual({
+      can_create_group: { from: false, to: true },
+      bio: { from: '', to: 'x' },
+    });
   });
 
   it('given an external user, when another attribute changes, then limits are not touched', () => {
     const state = given(userCreated({ external: true }, { skipConfirmation: true }), updatedEvent({ projects_limit: 3 }));
-    const data = updatedData(decide(updateCommand({ bio: 'x' }), state, LATER));
-    expect(data.changes).toEqual({ bio: 'x' });
+    expect(settingChanges(decide(updateCommand({ bio: 'x' }), state, LATER))).toEqual({ bio: { from: '', to: 'x' } });
   });
 
   it('when a user becomes external, then the forced values win over what the same update asked', () => {
-    const data = updatedData(decide(updateCommand({ external: true, projects_limit: 10, can_create_group: true }), internal(), LATER));
-    expect(data.changes).toEqual({ external: true, projects_limit: 0 });
-    expect(data.previous).toEqual({ external: false, projects_limit: 5 });
+    expect(settingChanges(decide(updateCommand({ external: true, projects_limit: 10, can_create_group: true }), internal(), LATER))).toEqual({
+      external: { from: false, to: true },
+      projects_limit: { from: 5, to: 0 },
+    });
   });
 
   it('when an external user becomes internal, then the instance defaults come back', () => {
-    const data = updatedData(decide(updateCommand({ external: false }), external(), LATER));
-    expect(data.changes).toEqual({ external: false, can_create_group: true, projects_limit: 100_000 });
+    expect(settingChanges(decide(updateCommand({ external: false }), external(), LATER))).toEqual({
+      external: { from: true, to: false },
+      can_create_group: { from: false, to: true },
+      projects_limit: { from: 0, to: 100_000 },
+    });
   });
 
   it('when an external user becomes internal with values in the same update, then values that change are kept', () => {
     // can_create_group=false equals the stored value, so (as with ActiveRecord's `changed?`) the default wins.
-    const data = updatedData(decide(updateCommand({ external: false, projects_limit: 7, can_create_group: false }), external(), LATER));
-    expect(data.changes).toEqual({ external: false, projects_limit: 7, can_create_group: true });
+    expect(settingChanges(decide(updateCommand({ external: false, projects_limit: 7, can_create_group: false }), external(), LATER))).toEqual({
+      external: { from: true, to: false },
+      projects_limit: { from: 0, to: 7 },
+      can_create_group: { from: false, to: true },
+    });
   });
 
   it('when external is sent unchanged, then nothing is forced', () => {
@@ -775,7 +859,7 @@ describe('decide: external user rights and limits', () => {
     });
   });
 
-  /** A user_updated event from the decider for a user created external. */
+  /** The event of an update, from the decider, for a user created external. */
   function updatedEvent(changes: Partial<UserProfile>): UserEvent {
     return decide(updateCommand(changes), external(), NOW)[0];
   }
@@ -810,8 +894,10 @@ describe('decide: public_email and commit_email must be verified addresses', () 
   });
 
   it('on update, the primary email of a confirmed user is accepted for both', () => {
-    const data = updatedData(decide(updateCommand({ public_email: 'jdoe@example.com', commit_email: 'jdoe@example.com' }), confirmed(), LATER));
-    expect(data.changes).toEqual({ public_email: 'jdoe@example.com', commit_email: 'jdoe@example.com' });
+    expect(settingChanges(decide(updateCommand({ public_email: 'jdoe@example.com', commit_email: 'jdoe@example.com' }), confirmed(), LATER))).toEqual({
+      public_email: { from: null, to: 'jdoe@example.com' },
+      commit_email: { from: null, to: 'jdoe@example.com' },
+    });
   });
 
   it('on update of an unconfirmed user, the primary email is refused', () => {
@@ -821,14 +907,15 @@ describe('decide: public_email and commit_email must be verified addresses', () 
   });
 
   it('"_private" is always an allowed commit email', () => {
-    const data = updatedData(decide(updateCommand({ commit_email: '_private' }), unconfirmed(), LATER));
-    expect(data.changes).toEqual({ commit_email: '_private' });
+    expect(settingChanges(decide(updateCommand({ commit_email: '_private' }), unconfirmed(), LATER))).toEqual({ commit_email: { from: null, to: '_private' } });
   });
 
   it('an empty commit_email clears it; an empty public_email is accepted', () => {
     const state = given(userCreated({}, { skipConfirmation: true }), decide(updateCommand({ commit_email: '_private' }), confirmed(), NOW)[0]);
-    const data = updatedData(decide(updateCommand({ commit_email: '', public_email: '' }), state, LATER));
-    expect(data.changes).toEqual({ commit_email: null, public_email: '' });
+    expect(settingChanges(decide(updateCommand({ commit_email: '', public_email: '' }), state, LATER))).toEqual({
+      commit_email: { from: '_private', to: null },
+      public_email: { from: null, to: '' },
+    });
   });
 
   it('an address waiting for reconfirmation is not verified yet', () => {
@@ -838,16 +925,16 @@ describe('decide: public_email and commit_email must be verified addresses', () 
   });
 
   it('with skip_reconfirmation, the new primary email (still confirmed) is accepted in the same update', () => {
-    const data = updatedData(
-      decide(updateCommand({ email: 'new@example.com', public_email: 'new@example.com' }, { skipReconfirmation: true }), confirmed(), LATER),
-    );
-    expect(data.changes).toMatchObject({ email: 'new@example.com', public_email: 'new@example.com' });
+    const events = decide(updateCommand({ email: 'new@example.com', public_email: 'new@example.com' }, { skipReconfirmation: true }), confirmed(), LATER);
+    expect(dataOf(events, USER_EMAIL_CHANGED).email).toEqual({ from: 'jdoe@example.com', to: 'new@example.com' });
+    expect(dataOf(events, USER_PROFILE_UPDATED).changes).toEqual({ public_email: { from: null, to: 'new@example.com' } });
   });
 
   it('an unchanged public_email is not checked again (GitLab validates it only when it changes)', () => {
     const state = given(userCreated({ public_email: 'jdoe@example.com' }, { skipConfirmation: true }));
-    const data = updatedData(decide(updateCommand({ public_email: 'jdoe@example.com', email: 'new@example.com' }, { skipReconfirmation: true }), state, LATER));
-    expect(data.changes).toMatchObject({ email: 'new@example.com' });
+    const events = decide(updateCommand({ public_email: 'jdoe@example.com', email: 'new@example.com' }, { skipReconfirmation: true }), state, LATER);
+    expect(typesOf(events)).toEqual([USER_EMAIL_CHANGED]);
+    expect(dataOf(events, USER_EMAIL_CHANGED).email).toEqual({ from: 'jdoe@example.com', to: 'new@example.com' });
   });
 });
 
@@ -891,11 +978,20 @@ describe('decide: avatar uploads', () => {
     });
   });
 
-  it('on update, an upload alone emits user_updated with the avatar and no attribute changes', () => {
+  it('on update, an upload alone emits user_avatar_changed with the path and digest', () => {
     const state = given(userCreated({}, { skipConfirmation: true }));
-    const data = updatedData(decide(updateCommand({}, { avatar: avatar('new.gif') }), state, LATER));
-    expect(data.changes).toEqual({});
-    expect(data.avatar).toEqual({ filename: 'new.gif', path: `/uploads/-/system/user/avatar/${USER_ID}/new.gif`, sha256: SHA });
+    expect(decide(updateCommand({}, { avatar: avatar('new.gif') }), state, LATER)).toEqual([
+      {
+        type: USER_AVATAR_CHANGED,
+        schemaVersion: 1,
+        data: {
+          id: USER_ID,
+          username: 'jdoe',
+          avatar: { filename: 'new.gif', path: `/uploads/-/system/user/avatar/${USER_ID}/new.gif`, sha256: SHA },
+          updated_at: LATER.toISOString(),
+        },
+      },
+    ]);
   });
 
   it('on update, a bad avatar is a validation error', () => {

@@ -1,12 +1,21 @@
 import { ConflictError } from '@app/kernel';
 import type { CreateUserCommand, DeleteUserCommand, UpdateUserCommand, UserCommand } from './user.commands.js';
 import { UserInvalidError, UserNotFoundError } from './user.errors.js';
+import { userChangeEvents, type AttributeChanges } from './user-change-events.js';
 import {
+  PROFILE_SETTING_KEYS,
+  USER_ADMIN_CHANGED,
+  USER_AVATAR_CHANGED,
   USER_CREATED,
   USER_DELETED,
-  USER_UPDATED,
+  USER_EMAIL_CHANGED,
+  USER_NAME_CHANGED,
+  USER_PASSWORD_CHANGED,
+  USER_PROFILE_UPDATED,
+  USER_USERNAME_CHANGED,
   type Identity,
   type UserEvent,
+  type UserPreferenceFlags,
   type UserProfile,
   type UserType,
 } from './user.events.js';
@@ -27,11 +36,14 @@ import type { RemoveIdentityCommand } from './user.commands.js';
 import { IdentityNotFoundError } from './user.errors.js';
 import { USER_IDENTITY_REMOVED } from './user.events.js';
 
+/** The profile as the stream holds it, with the preference-only flags once one was set. */
+export type ProfileState = UserProfile & Partial<UserPreferenceFlags>;
+
 export interface UserState {
   status: 'absent' | 'present' | 'deleted';
   id: number;
   userType: UserType;
-  profile: UserProfile | null;
+  profile: ProfileState | null;
   identities: Identity[];
 }
 
@@ -70,17 +82,33 @@ export function evolve(state: UserState, event: UserEvent): UserState {
       const { id, user_type, identities, namespace_id, created_by_id, created_at, password_reset_requested, avatar, ...profile } = event.data;
       return { status: 'present', id, userType: user_type, profile, identities };
     }
-    case USER_UPDATED:
-      return {
-        ...state,
-        profile: state.profile ? { ...state.profile, ...event.data.changes } : null,
-        identities: event.data.identities ?? state.identities,
-      };
+    case USER_NAME_CHANGED:
+      return withProfile(state, { name: event.data.to });
+    case USER_ADMIN_CHANGED:
+      return withProfile(state, { admin: event.data.to });
+    case USER_EMAIL_CHANGED: {
+      const { email, unconfirmed_email } = event.data;
+      return withProfile(state, { ...(email ? { email: email.to } : {}), ...(unconfirmed_email ? { unconfirmed_email: unconfirmed_email.to } : {}) });
+    }
+    case USER_USERNAME_CHANGED:
+      return withProfile(state, { username: event.data.to });
+    case USER_PASSWORD_CHANGED:
+    case USER_AVATAR_CHANGED:
+      // Neither the password nor the avatar is part of what the decider decides on.
+      return state;
+    case USER_PROFILE_UPDATED: {
+      const values = Object.fromEntries(Object.entries(event.data.changes).map(([key, change]) => [key, change.to]));
+      return { ...withProfile(state, values), identities: event.data.identities ?? state.identities };
+    }
     case USER_DELETED:
       return { ...state, status: 'deleted' };
     case USER_IDENTITY_REMOVED:
       return { ...state, identities: state.identities.filter((identity) => identity.provider !== event.data.provider) };
   }
+}
+
+function withProfile(state: UserState, values: Partial<ProfileState>): UserState {
+  return { ...state, profile: state.profile ? { ...state.profile, ...values } : null };
 }
 
 export function decide(command: UserCommand, state: UserState, now: Date): UserEvent[] {
@@ -207,35 +235,29 @@ function decideUpdate(command: UpdateUserCommand, state: UserState, now: Date): 
   }
   throwIfInvalid(errors);
 
-  const changes: Partial<UserProfile> = {};
-  const previous: Partial<UserProfile> = {};
-  for (const key of Object.keys(next) as (keyof UserProfile)[]) {
-    if (next[key] !== current[key]) {
-      (changes as Record<string, unknown>)[key] = next[key];
-      (previous as Record<string, unknown>)[key] = current[key];
-    }
-  }
-  const identities = command.identity ? mergeIdentity(state.identities, command.identity) : undefined;
-  const identitiesChanged = identities !== undefined && JSON.stringify(identities) !== JSON.stringify(state.identities);
-  const passwordChanged = command.password !== null;
-  if (Object.keys(changes).length === 0 && !identitiesChanged && !passwordChanged && !avatar) return [];
-  return [
+  const identities = command.identity ? mergeIdentity(state.identities, command.identity) : null;
+  const identitiesChanged = identities !== null && JSON.stringify(identities) !== JSON.stringify(state.identities);
+  return userChangeEvents(
+    { id: state.id, username: next.username, updated_at: now.toISOString() },
     {
-      type: USER_UPDATED,
-      schemaVersion: 1,
-      data: {
-        id: state.id,
-        username: next.username,
-        changes,
-        previous,
-        ...(identitiesChanged ? { identities } : {}),
-        password_changed: passwordChanged,
-        password_expires_at: passwordChanged && command.actorId !== state.id ? now.toISOString() : null,
-        ...(avatar ? { avatar } : {}),
-        updated_at: now.toISOString(),
-      },
+      attributes: attributeChanges(current, next),
+      password: command.password !== null ? { expires_at: command.actorId !== state.id ? now.toISOString() : null } : null,
+      avatar: avatar ?? null,
+      identities: identitiesChanged ? identities : null,
     },
-  ];
+  );
+}
+
+/** Every attribute an update may change, named ones first. */
+const UPDATABLE_ATTRIBUTES = ['username', 'email', 'unconfirmed_email', 'name', 'admin', ...PROFILE_SETTING_KEYS] as const;
+
+/** The attributes that differ between two profile states, with both values. */
+function attributeChanges(current: ProfileState, next: ProfileState): AttributeChanges {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of UPDATABLE_ATTRIBUTES) {
+    if (next[key] !== current[key]) changes[key] = { from: current[key], to: next[key] };
+  }
+  return changes as AttributeChanges;
 }
 
 function mergeIdentity(identities: Identity[], identity: Identity): Identity[] {

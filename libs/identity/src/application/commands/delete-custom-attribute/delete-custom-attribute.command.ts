@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { EventMetadata } from '@app/eventstore';
+import type { EventMetadata } from '@app/kernel';
 
 export interface DeleteCustomAttributeInput {
   userId: number;

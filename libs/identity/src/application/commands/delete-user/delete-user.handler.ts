@@ -1,11 +1,11 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EventStore, retryOnConflict } from '@app/eventstore';
-import { ConflictError, ForbiddenError, PreconditionFailedError } from '@app/shared';
-import { decide } from '../../../domain/user/user.decider.js';
+import { CommandPath } from '@app/eventstore';
+import { ConflictError, ForbiddenError, PreconditionFailedError } from '@app/kernel';
+import { USER_DECIDER } from '../../../domain/identity.deciders.js';
 import { EmailTakenError, UsernameTakenError, UserNotFoundError } from '../../../domain/user/user.errors.js';
-import { UsersReadRepository } from '../../../infrastructure/users-read.repository.js';
+import { userStreamId } from '../../../domain/user/user.events.js';
 import { AvatarStore } from '../../../infrastructure/avatar-store.js';
-import { UserStreamRepository } from '../../../infrastructure/user-stream.repository.js';
+import { UsersReadRepository } from '../../../infrastructure/users-read.repository.js';
 import { CreateUser } from '../create-user/create-user.command.js';
 import { DeleteUser } from './delete-user.command.js';
 import { ghostUserInput } from './ghost-user.js';
@@ -13,14 +13,14 @@ import { ghostUserInput } from './ghost-user.js';
 @CommandHandler(DeleteUser)
 export class DeleteUserHandler implements ICommandHandler<DeleteUser> {
   constructor(
-    private readonly store: EventStore,
-    private readonly streams: UserStreamRepository,
+    private readonly commands: CommandPath,
     private readonly users: UsersReadRepository,
-    private readonly commands: CommandBus,
+    private readonly bus: CommandBus,
     private readonly avatars: AvatarStore,
   ) {}
 
   async execute({ input, metadata }: DeleteUser): Promise<void> {
+    // GitLab's order: 404, the ghost user's refusal, then If-Unmodified-Since (an updated_at the read model keeps).
     const row = await this.users.findById(input.userId);
     if (!row) throw new UserNotFoundError();
     if (row.user_type === 'ghost') throw new ForbiddenError('The ghost user cannot be removed', 'identity.ghost_not_removable');
@@ -28,14 +28,12 @@ export class DeleteUserHandler implements ICommandHandler<DeleteUser> {
       throw new PreconditionFailedError();
     }
     const ghostUserId = input.hardDelete ? null : await this.ghostUserId(metadata);
-    await retryOnConflict(async () => {
-      const { state, version } = await this.streams.load(input.userId);
-      const events = decide({ kind: 'delete_user', hardDelete: input.hardDelete, ghostUserId }, state, new Date());
-      await this.store.transaction(async (tx) => {
-        await this.streams.append(tx, input.userId, events, version, metadata);
-        await this.avatars.remove(tx, input.userId);
-      });
-    });
+    await this.commands.handle(
+      userStreamId(input.userId),
+      USER_DECIDER,
+      { kind: 'delete_user', hardDelete: input.hardDelete, ghostUserId },
+      { metadata, alsoInTransaction: (tx) => this.avatars.remove(tx, input.userId) },
+    );
   }
 
   /** The ghost user, created the first time a deletion needs it. */
@@ -44,8 +42,7 @@ export class DeleteUserHandler implements ICommandHandler<DeleteUser> {
       const existing = await this.users.findGhost();
       if (existing) return existing.id;
       try {
-        const ghost = await this.commands.execute(new CreateUser(ghostUserInput(attempt === 0 ? null : attempt), metadata));
-        return ghost.id;
+        return await this.bus.execute(new CreateUser(ghostUserInput(attempt === 0 ? null : attempt), metadata));
       } catch (error) {
         // Another deletion created it meanwhile, or a real user holds the name: look again, then try the next suffix.
         if (!(error instanceof UsernameTakenError || error instanceof EmailTakenError)) throw error;

@@ -1,6 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { EventMetadata } from '@app/eventstore';
-import type { CustomAttribute } from '../../../infrastructure/custom-attributes.repository.js';
+import type { EventMetadata } from '@app/kernel';
 
 export interface SetCustomAttributeInput {
   userId: number;
@@ -9,7 +8,7 @@ export interface SetCustomAttributeInput {
 }
 
 /** Creates or updates one custom attribute of a user; answers the attribute as stored. */
-export class SetCustomAttribute extends Command<CustomAttribute> {
+export class SetCustomAttribute extends Command<{ key: string; value: string }> {
   constructor(
     readonly input: SetCustomAttributeInput,
     readonly metadata: EventMetadata,

@@ -1,29 +1,20 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EventStore, retryOnConflict } from '@app/eventstore';
-import { decidePreferences } from '../../../domain/preferences/preferences.js';
-import { UserNotFoundError } from '../../../domain/user/user.errors.js';
-import { UserPreferencesRepository, type UserPreferencesRow } from '../../../infrastructure/user-preferences.repository.js';
-import { UserStreamRepository } from '../../../infrastructure/user-stream.repository.js';
+import { CommandPath } from '@app/eventstore';
+import { PREFERENCES_DECIDER } from '../../../domain/identity.deciders.js';
+import { userStreamId } from '../../../domain/user/user.events.js';
 import { UpdateUserPreferences } from './update-user-preferences.command.js';
 
-/** Appends the preference changes to the user's own stream, at the version it was read. */
+/** The preference changes go to the user's own stream, decided against their current profile. */
 @CommandHandler(UpdateUserPreferences)
 export class UpdateUserPreferencesHandler implements ICommandHandler<UpdateUserPreferences> {
-  constructor(
-    private readonly store: EventStore,
-    private readonly streams: UserStreamRepository,
-    private readonly preferences: UserPreferencesRepository,
-  ) {}
+  constructor(private readonly commands: CommandPath) {}
 
-  async execute({ input, metadata }: UpdateUserPreferences): Promise<UserPreferencesRow> {
-    await retryOnConflict(async () => {
-      const { state, version } = await this.streams.load(input.userId);
-      const events = decidePreferences({ kind: 'update_preferences', changes: input.changes }, state, new Date());
-      if (events.length === 0) return;
-      await this.store.transaction((tx) => this.streams.append(tx, input.userId, events, version, metadata));
-    });
-    const row = await this.preferences.find(input.userId);
-    if (!row) throw new UserNotFoundError();
-    return row;
+  async execute({ input, metadata }: UpdateUserPreferences): Promise<void> {
+    await this.commands.handle(
+      userStreamId(input.userId),
+      PREFERENCES_DECIDER,
+      { kind: 'update_preferences', changes: input.changes },
+      { metadata },
+    );
   }
 }

@@ -1,8 +1,7 @@
 import { Command } from '@nestjs/cqrs';
-import type { EventMetadata } from '@app/eventstore';
+import type { EventMetadata } from '@app/kernel';
 import type { Identity, UserProfile } from '../../../domain/user/user.events.js';
-import type { AvatarFile } from '../../../infrastructure/avatar-store.js';
-import type { UserRow } from '../../../infrastructure/user-row.js';
+import type { UploadedFile } from '../create-user/create-user.command.js';
 
 export interface UpdateUserInput {
   userId: number;
@@ -12,10 +11,11 @@ export interface UpdateUserInput {
   skipReconfirmation: boolean;
   identity: Identity | null;
   /** An uploaded avatar (multipart `avatar`). */
-  avatar?: AvatarFile | null;
+  avatar?: UploadedFile | null;
 }
 
-export class UpdateUser extends Command<UserRow> {
+/** Changes a user's attributes; the caller reads the user back through a query. */
+export class UpdateUser extends Command<void> {
   constructor(
     readonly input: UpdateUserInput,
     readonly metadata: EventMetadata,

@@ -1,0 +1,338 @@
+import type { AuthMode } from '@app/shared';
+import { ref, type Schema, type SchemaName } from './openapi-schemas.js';
+
+/**
+ * What each operation answers, keyed by operationId (`<Controller>.<method>`). The document builder
+ * refuses to build when an operation of the application has no entry here, or an entry names no
+ * operation, so a new endpoint cannot ship with undocumented answers.
+ */
+
+type SuccessStatus = 200 | 201 | 204 | 304;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 422 | 429 | 431 | 503;
+
+interface Success {
+  status: SuccessStatus;
+  description: string;
+  /** A JSON body: a named schema, or an array of one (list endpoints). */
+  json?: SchemaName | { arrayOf: SchemaName } | { oneOf: SchemaName[] } | { arrayOfOneOf: SchemaName[] };
+  /** Bodies in other media types. */
+  content?: Record<string, Schema>;
+}
+
+export interface OperationResponses {
+  summary: string;
+  success: Success[];
+  errors: ErrorStatus[];
+  /** Why this operation answers a status, where the shared wording does not say enough. */
+  notes?: Partial<Record<ErrorStatus | SuccessStatus, string>>;
+  /** Offset pagination (`page`, `per_page`), or either that or `pagination=keyset` with `cursor`. */
+  pagination?: 'offset' | 'offset_or_keyset';
+  /** Request headers the operation reads. */
+  headers?: Schema[];
+}
+
+const ERROR_MEANINGS: Record<ErrorStatus, string> = {
+  400: 'A parameter is missing or invalid, or the request cannot be read (a body that does not parse, a NUL byte or a lone UTF-16 surrogate anywhere)',
+  401: 'No valid token: none where one is required, or an unknown, revoked or expired one; or `sudo` without a token',
+  403: 'Not allowed: the token lacks the scope (`insufficient_scope`), the caller is not an admin, or the account is blocked, deactivated or internal',
+  404: 'Not found: the record, a path id that is not all digits (`{"error":"404 Not Found"}`), or the `sudo` user',
+  405: 'Method not allowed for these parameters',
+  409: 'Conflict: a write that still collides with concurrent writes after its retries; retry it',
+  412: 'The record changed after the `If-Unmodified-Since` date',
+  413: 'The request body, or an uploaded file, is over the size limit (`BODY_LIMIT_BYTES`)',
+  422: 'The record cannot be saved as asked',
+  429: 'Rate limited: retry after `Retry-After` seconds',
+  431: 'The request headers are over 16 KiB',
+  503: 'The database connection was lost; retry after `Retry-After` seconds',
+};
+
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer' } } };
+const ERROR_HEADERS: Partial<Record<ErrorStatus, Schema>> = { 429: retryAfter, 503: retryAfter };
+
+/** Answered before any route is chosen: unreadable requests, oversized bodies and headers. */
+const REQUEST_ERRORS: ErrorStatus[] = [400, 413, 431];
+/** Every token-authenticated operation: the request errors, the token and `sudo` checks, a lost database. */
+const READ_ERRORS: ErrorStatus[] = [...REQUEST_ERRORS, 401, 403, 404, 503];
+/** Writes append events: a write colliding with others past its retries is a 409. */
+const WRITE_ERRORS: ErrorStatus[] = [...READ_ERRORS, 409];
+
+const IF_UNMODIFIED_SINCE: Schema = {
+  name: 'If-Unmodified-Since',
+  in: 'header',
+  required: false,
+  description: 'An HTTP date: the deletion is refused with 412 when the record changed after it',
+  schema: { type: 'string' },
+};
+
+export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
+  'HealthController.liveness': {
+    summary: 'Liveness: the process answers',
+    success: [{ status: 200, description: 'Alive', json: 'Liveness' }],
+    errors: REQUEST_ERRORS,
+  },
+  'HealthController.health': {
+    summary: 'Health: PostgreSQL and Redis answer (same as readiness)',
+    success: [{ status: 200, description: 'PostgreSQL and Redis answer', json: 'Readiness' }],
+    errors: [...REQUEST_ERRORS, 503],
+    notes: { 503: 'PostgreSQL or Redis does not answer; the body is a `Readiness` naming which' },
+  },
+  'HealthController.readiness': {
+    summary: 'Readiness: PostgreSQL and Redis answer',
+    success: [{ status: 200, description: 'PostgreSQL and Redis answer', json: 'Readiness' }],
+    errors: [...REQUEST_ERRORS, 503],
+    notes: { 503: 'PostgreSQL or Redis does not answer; the body is a `Readiness` naming which' },
+  },
+  'MetricsController.metrics': {
+    summary: 'Prometheus metrics',
+    success: [{ status: 200, description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } }],
+    errors: REQUEST_ERRORS,
+  },
+  'AvatarsController.show': {
+    summary: "A user's uploaded avatar (public)",
+    success: [
+      { status: 200, description: 'The image; `ETag` is its SHA-256', content: { 'image/*': { schema: { type: 'string', contentMediaType: 'image/*' } } } },
+      { status: 304, description: '`If-None-Match` named the current `ETag`' },
+    ],
+    errors: [...REQUEST_ERRORS, 404, 503],
+    notes: { 404: 'No such avatar (it was replaced, or the user is gone), or an id that is not all digits' },
+  },
+  'UsersController.list': {
+    summary: 'List users',
+    success: [{ status: 200, description: '`UserWithAdmin` for admins, `UserBasic` for everyone else', json: { arrayOfOneOf: ['UserWithAdmin', 'UserBasic'] } }],
+    errors: [...READ_ERRORS, 405],
+    pagination: 'offset_or_keyset',
+    notes: {
+      403: 'Anonymous without `username`, a non-admin looking up `extern_uid` + `provider`, or the token checks',
+      405: 'An offset past 50,000 users (use `pagination=keyset`), or keyset pagination of a search without `order_by`/`sort`',
+    },
+  },
+  'UsersController.show': {
+    summary: 'A single user',
+    success: [{ status: 200, description: '`UserDetailsWithAdmin` for admins, `User` for everyone else', json: { oneOf: ['UserDetailsWithAdmin', 'User'] } }],
+    errors: [...READ_ERRORS, 429],
+    notes: {
+      403: 'Anonymous callers, or the token checks',
+      429: 'A signed-in non-admin over `USERS_GET_BY_ID_LIMIT` requests per `USERS_GET_BY_ID_INTERVAL_SECONDS`',
+    },
+  },
+  'UsersController.current': {
+    summary: 'The current user',
+    success: [{ status: 200, description: '`UserWithAdmin` for admins, `UserPublic` for everyone else', json: { oneOf: ['UserWithAdmin', 'UserPublic'] } }],
+    errors: READ_ERRORS,
+  },
+  'UsersController.create': {
+    summary: 'Create a user (admin)',
+    success: [{ status: 201, description: 'The new user', json: 'UserWithAdmin' }],
+    errors: WRITE_ERRORS,
+    notes: { 409: 'The email, then the username, is taken; or concurrent writes collided past the retries' },
+  },
+  'UsersController.update': {
+    summary: 'Change a user (admin); only the attributes sent change',
+    success: [{ status: 200, description: 'The user as changed', json: 'UserWithAdmin' }],
+    errors: WRITE_ERRORS,
+    notes: { 409: 'The email or username is taken; or concurrent writes collided past the retries' },
+  },
+  'UsersController.remove': {
+    summary: 'Delete a user (admin); contributions go to the ghost user unless `hard_delete`',
+    success: [{ status: 204, description: 'Deleted' }],
+    errors: [...WRITE_ERRORS, 412],
+    headers: [IF_UNMODIFIED_SINCE],
+    notes: { 403: 'The ghost user cannot be deleted, not an admin, or the token checks' },
+  },
+  'IdentitiesController.remove': {
+    summary: "Unlink one of a user's external identities (admin)",
+    success: [{ status: 204, description: 'Unlinked' }],
+    errors: [...WRITE_ERRORS, 412],
+    headers: [IF_UNMODIFIED_SINCE],
+    notes: { 404: '`404 Identity Not Found` when that provider is not linked, the user is missing, or the token checks' },
+  },
+  'PersonalAccessTokensController.create': {
+    summary: 'Create a personal access token for a user (admin)',
+    success: [{ status: 201, description: 'The token, shown this once', json: 'PersonalAccessTokenWithToken' }],
+    errors: [...WRITE_ERRORS, 422],
+    notes: { 422: 'A blank name or scopes, a name or description over 255 characters, or `expires_at` more than a year away' },
+  },
+  'CustomAttributesController.list': {
+    summary: "A user's custom attributes (admin)",
+    success: [{ status: 200, description: 'Every custom attribute of the user', json: { arrayOf: 'CustomAttribute' } }],
+    errors: READ_ERRORS,
+  },
+  'CustomAttributesController.show': {
+    summary: 'One custom attribute (admin)',
+    success: [{ status: 200, description: 'The custom attribute', json: 'CustomAttribute' }],
+    errors: READ_ERRORS,
+  },
+  'CustomAttributesController.set': {
+    summary: 'Set a custom attribute (admin)',
+    success: [{ status: 200, description: 'The custom attribute as stored', json: 'CustomAttribute' }],
+    errors: WRITE_ERRORS,
+  },
+  'CustomAttributesController.remove': {
+    summary: 'Delete a custom attribute (admin)',
+    success: [{ status: 204, description: 'Deleted' }],
+    errors: WRITE_ERRORS,
+  },
+  'PreferencesController.show': {
+    summary: "The current user's preferences",
+    success: [{ status: 200, description: 'The preferences', json: 'UserPreferences' }],
+    errors: READ_ERRORS,
+  },
+  'PreferencesController.update': {
+    summary: "Change the current user's preferences (at least one)",
+    success: [{ status: 200, description: 'The preferences as changed', json: 'UserPreferences' }],
+    errors: WRITE_ERRORS,
+  },
+  'AuditEventsController.list': {
+    summary: 'Instance audit events (admin)',
+    success: [{ status: 200, description: 'Audit events, newest first', json: { arrayOf: 'AuditEvent' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+    notes: { 403: 'Not an admin, a `read_user` token, or the other token checks' },
+  },
+  'AuditEventsController.show': {
+    summary: 'One audit event (admin)',
+    success: [{ status: 200, description: 'The audit event', json: 'AuditEvent' }],
+    errors: READ_ERRORS,
+  },
+};
+
+const OFFSET_HEADERS: Record<string, Schema> = {
+  'X-Total': { description: 'Total number of records; omitted past 10,000', schema: { type: 'integer' } },
+  'X-Total-Pages': { description: 'Total number of pages; omitted past 10,000 records', schema: { type: 'integer' } },
+  'X-Per-Page': { description: 'Records per page', schema: { type: 'integer' } },
+  'X-Page': { description: 'This page', schema: { type: 'integer' } },
+  'X-Next-Page': { description: 'The next page, empty on the last one', schema: { type: 'string' } },
+  'X-Prev-Page': { description: 'The previous page, empty on the first one', schema: { type: 'string' } },
+  Link: { description: 'Absolute URLs of the `prev`, `next`, `first` and `last` pages (RFC 8288)', schema: { type: 'string' } },
+};
+const KEYSET_LINK: Schema = {
+  description: 'Offset pagination: `prev`, `next`, `first` and `last` pages. `pagination=keyset`: only `rel="next"` (with its `cursor`), absent on the last page',
+  schema: { type: 'string' },
+};
+
+/** The pagination headers of a list's 200; with keyset pagination only `Link` is sent, so none is promised then. */
+function paginationHeaders(kind: 'offset' | 'offset_or_keyset'): Record<string, Schema> {
+  if (kind === 'offset_or_keyset') {
+    const optional = Object.fromEntries(Object.entries(OFFSET_HEADERS).map(([name, header]) => [name, { ...header, description: `${header.description as string} (offset pagination only)` }]));
+    return { ...optional, Link: KEYSET_LINK };
+  }
+  const required = new Set(['X-Per-Page', 'X-Page', 'X-Next-Page', 'X-Prev-Page', 'Link']);
+  return Object.fromEntries(Object.entries(OFFSET_HEADERS).map(([name, header]) => [name, required.has(name) ? { ...header, required: true } : header]));
+}
+
+const PAGINATION_PARAMS: Record<string, Schema> = {
+  page: { name: 'page', in: 'query', required: false, description: 'Page number (offset pagination), from 1', schema: { type: 'integer', default: 1 } },
+  per_page: {
+    name: 'per_page',
+    in: 'query',
+    required: false,
+    description: 'Records per page: 20 by default, larger values are cut to 100, 0 is refused',
+    schema: { type: 'integer', default: 20 },
+  },
+  pagination: {
+    name: 'pagination',
+    in: 'query',
+    required: false,
+    description: '`keyset` for keyset pagination (follow `Link: rel="next"`); anything else means offset pagination',
+    schema: { type: 'string' },
+  },
+  cursor: {
+    name: 'cursor',
+    in: 'query',
+    required: false,
+    description: 'With `pagination=keyset`: the cursor from the previous page\'s `Link: rel="next"` (opaque; at most 2,100 characters)',
+    schema: { type: 'string' },
+  },
+};
+
+const TOKEN_SECURITY: Schema[] = [{ 'private-token': [] }, { 'private-token-param': [] }, { bearer: [] }];
+
+const SUDO_HEADER: Schema = {
+  name: 'Sudo',
+  in: 'header',
+  required: false,
+  description: 'Admins whose token has the `sudo` scope act as this user (id or username); the `sudo` parameter does the same',
+  schema: { type: 'string' },
+};
+
+function jsonSchema(json: NonNullable<Success['json']>): Schema {
+  if (typeof json === 'string') return ref(json);
+  if ('arrayOf' in json) return { type: 'array', items: ref(json.arrayOf) };
+  if ('oneOf' in json) return { oneOf: json.oneOf.map(ref) };
+  return { type: 'array', items: { oneOf: json.arrayOfOneOf.map(ref) } };
+}
+
+function responsesOf(entry: OperationResponses): Record<string, Schema> {
+  const responses: Record<string, Schema> = {};
+  for (const success of entry.success) {
+    const content = success.json ? { 'application/json': { schema: jsonSchema(success.json) } } : success.content;
+    const headers = success.status === 200 && entry.pagination ? paginationHeaders(entry.pagination) : undefined;
+    responses[String(success.status)] = { description: success.description, ...(headers ? { headers } : {}), ...(content ? { content } : {}) };
+  }
+  for (const status of [...new Set(entry.errors)].sort((a, b) => a - b)) {
+    const note = entry.notes?.[status];
+    const healthDown = status === 503 && entry.success.some((success) => success.json === 'Readiness');
+    responses[String(status)] = {
+      description: note ?? ERROR_MEANINGS[status],
+      ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] } : {}),
+      content: { 'application/json': { schema: ref(healthDown ? 'Readiness' : 'Error') } },
+    };
+  }
+  return responses;
+}
+
+export interface DescribedOperation {
+  operationId?: string;
+  summary?: string;
+  parameters?: Schema[];
+  responses?: Record<string, Schema>;
+  security?: Schema[];
+}
+
+/**
+ * Fills in each operation's summary, responses, pagination parameters, request headers and
+ * security from `catalogue`; `authModeOf` tells how the operation authenticates. Throws when an
+ * operation has no entry, or an entry matches no operation.
+ */
+export function describeOperations(
+  paths: Record<string, Record<string, DescribedOperation>>,
+  authModeOf: (operationId: string) => AuthMode,
+  catalogue: Record<string, OperationResponses> = OPERATION_RESPONSES,
+): void {
+  const unused = new Set(Object.keys(catalogue));
+  const missing: string[] = [];
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const id = operation.operationId ?? `${method.toUpperCase()} ${path}`;
+      const entry = Object.hasOwn(catalogue, id) ? catalogue[id] : undefined;
+      if (!entry) {
+        missing.push(`${id} (${method.toUpperCase()} ${path})`);
+        continue;
+      }
+      unused.delete(id);
+      const mode = authModeOf(id);
+      operation.summary ??= entry.summary;
+      operation.responses = responsesOf(entry);
+      const parameters = [...(operation.parameters ?? [])];
+      if (entry.pagination) {
+        const names = entry.pagination === 'offset' ? ['page', 'per_page'] : ['page', 'per_page', 'pagination', 'cursor'];
+        for (const name of names) {
+          const index = parameters.findIndex((parameter) => parameter.in === 'query' && parameter.name === name);
+          if (index === -1) parameters.push(PAGINATION_PARAMS[name]);
+          else parameters[index] = { ...parameters[index], description: PAGINATION_PARAMS[name].description };
+        }
+      }
+      parameters.push(...(entry.headers ?? []));
+      if (mode !== 'none') parameters.push(SUDO_HEADER);
+      operation.parameters = parameters;
+      // `{}`: the operation also answers anonymous callers (a write under `non_get` does not).
+      const anonymous = mode === 'optional' || (mode === 'non_get' && (method === 'get' || method === 'head'));
+      operation.security = mode === 'none' ? [] : anonymous ? [...TOKEN_SECURITY, {}] : TOKEN_SECURITY;
+    }
+  }
+  const problems = [
+    ...missing.map((operation) => `no responses documented for ${operation}`),
+    ...[...unused].map((id) => `responses documented for ${id}, which is no operation of the application`),
+  ];
+  if (problems.length > 0) throw new Error(`OpenAPI document: ${problems.join('; ')}. Describe every operation in apps/api/src/ops/openapi-responses.ts.`);
+}

@@ -1,0 +1,6 @@
+/**
+ * Credentials' published events: names, payload types, schema versions and stream ids. Other
+ * contexts consume credentials' events only through this file; it imports nothing but the kernel
+ * and credentials' own event files.
+ */
+export * from './domain/personal-access-token/personal-access-token.events.js';

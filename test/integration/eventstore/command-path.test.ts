@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandPath, ConcurrencyConflictError, type EventStoreTransaction } from '../../../libs/eventstore/src/index.js';
+import { ConflictError, type Decider, type NewEvent } from '../../../libs/kernel/src/index.js';
+import { SYSTEM_METADATA } from '../../../libs/shared/src/index.js';
+import { startTestApp, unique, type TestContext } from '../../support/test-app.js';
+
+/** A counter that refuses to go past its limit: enough behaviour to see every step of the path. */
+type CounterEvent = NewEvent<'test.counter_added', { by: number }>;
+type CounterCommand = { add: number; limit?: number };
+const counter: Decider<CounterCommand, number, CounterEvent> = {
+  initialState: 0,
+  evolve: (total, event) => total + event.data.by,
+  decide: (command, total) => {
+    if (command.add === 0) return [];
+    if (command.limit !== undefined && total + command.add > command.limit) throw new ConflictError(`over the limit ${command.limit}`, 'test.over_limit');
+    return [{ type: 'test.counter_added', schemaVersion: 1, data: { by: command.add } }];
+  },
+};
+
+describe('the one command path: load, fold, decide, append at the version read, retry on conflict', () => {
+  let ctx: TestContext;
+  let path: CommandPath;
+  const options = { metadata: SYSTEM_METADATA };
+
+  beforeAll(async () => {
+    ctx = await startTestApp('command_path');
+    path = ctx.api.get(CommandPath);
+  });
+  afterAll(async () => ctx?.close());
+
+  const stream = () => `test.counter-${unique('c')}`;
+  const versionOf = async (streamId: string) =>
+    Number((await ctx.db.query<{ version: string }>('SELECT version FROM es_streams WHERE stream_id = $1', [streamId]))[0]?.version ?? 0);
+
+  it('creates the stream on its first command and folds every later one', async () => {
+    const id = stream();
+    const first = await path.handle(id, counter, { add: 2 }, options);
+    expect(first).toMatchObject({ state: 2, version: 1 });
+    const second = await path.handle(id, counter, { add: 3 }, options);
+    expect(second).toMatchObject({ state: 5, version: 2 });
+    expect(await path.load(id, counter)).toEqual({ state: 5, version: 2 });
+  });
+
+  it('appends nothing when the decider decides nothing', async () => {
+    const id = stream();
+    await path.handle(id, counter, { add: 1 }, options);
+    const result = await path.handle(id, counter, { add: 0 }, options);
+    expect(result).toEqual({ events: [], state: 1, version: 1 });
+    expect(await versionOf(id)).toBe(1);
+  });
+
+  it('gives a command built from the state the current state, and a refusal there appends nothing', async () => {
+    const id = stream();
+    await path.handle(id, counter, { add: 4 }, options);
+    const seen: number[] = [];
+    await expect(
+      path.handle(id, counter, (total) => {
+        seen.push(total);
+        throw new ConflictError('refused before deciding', 'test.refused');
+      }, options),
+    ).rejects.toThrow('refused before deciding');
+    expect(seen).toEqual([4]);
+    await expect(path.handle(id, counter, { add: 10, limit: 5 }, options)).rejects.toThrow('over the limit 5');
+    expect(await versionOf(id)).toBe(1);
+  });
+
+  it('20 concurrent commands on one stream all land, each decided against the state it really extends', async () => {
+    const id = stream();
+    const results = await Promise.all(Array.from({ length: 20 }, () => path.handle(id, counter, { add: 1, limit: 20 }, options)));
+    expect(results.map((result) => result.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await path.load(id, counter)).toEqual({ state: 20, version: 20 });
+    // The 21st is refused by the decider against the folded state, not lost to a race.
+    await expect(path.handle(id, counter, { add: 1, limit: 20 }, options)).rejects.toThrow('over the limit 20');
+  });
+
+  it('runs the writes beside the append in its transaction: when they fail, no event is stored', async () => {
+    const id = stream();
+    await ctx.db.query('CREATE TABLE IF NOT EXISTS public.command_path_side (stream_id text PRIMARY KEY, total int NOT NULL)');
+    const side = (fail: boolean) => async (tx: EventStoreTransaction, events: CounterEvent[], before: number) => {
+      await tx.query('INSERT INTO public.command_path_side (stream_id, total) VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET total = EXCLUDED.total', [
+        id,
+        before + events.reduce((sum, event) => sum + event.data.by, 0),
+      ]);
+      if (fail) throw new Error('side write failed');
+    };
+    await path.handle(id, counter, { add: 3 }, { ...options, alsoInTransaction: side(false) });
+    await expect(path.handle(id, counter, { add: 5 }, { ...options, alsoInTransaction: side(true) })).rejects.toThrow('side write failed');
+    expect(await versionOf(id)).toBe(1);
+    expect(await ctx.db.query('SELECT total FROM public.command_path_side WHERE stream_id = $1', [id])).toEqual([{ total: 3 }]);
+  });
+
+  it('does the slow preparation before the transaction, and maps an append failure to a domain error', async () => {
+    const id = stream();
+    const order: string[] = [];
+    await path.handle(id, counter, { add: 1 }, {
+      ...options,
+      beforeAppend: async () => {
+        order.push('prepare');
+      },
+      alsoInTransaction: async () => {
+        order.push('in transaction');
+      },
+    });
+    expect(order).toEqual(['prepare', 'in transaction']);
+    const mapped = path.handle(id, counter, { add: 1 }, {
+      ...options,
+      alsoInTransaction: async (tx) => {
+        await tx.query('SELECT 1/0');
+      },
+      onAppendError: () => {
+        throw new ConflictError('mapped', 'test.mapped');
+      },
+    });
+    await expect(mapped).rejects.toThrow('mapped');
+    expect(await versionOf(id)).toBe(1);
+  });
+
+  it('gives up with the typed conflict when every attempt loses', async () => {
+    const id = stream();
+    await path.handle(id, counter, { add: 1 }, options);
+    // Each attempt, after it has read the stream, sees another writer move it on.
+    let attempts = 0;
+    const losing = path.handle(
+      id,
+      counter,
+      async () => {
+        attempts += 1;
+        await path.handle(id, counter, { add: 1 }, options);
+        return { add: 1 };
+      },
+      options,
+    );
+    await expect(losing).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    expect(attempts).toBe(15);
+  });
+});
