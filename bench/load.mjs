@@ -4,6 +4,8 @@
 //   get      GET /api/v4/users/:id (random seeded ids, admin token) on the API, and GET /users/:id
 //            on the baseline, both at --connections (32)
 //   list     GET /api/v4/users?per_page=20 on the API (admin token)
+//   list-user  the same list as a signed-in non-admin (--user-token, or a read_api token the script
+//            creates for a seeded user): UserBasic entities, blocked and banned users filtered out
 //   put      PUT /api/v4/users/:id (random name + bio, admin token) at a fixed --put-rate (300/s),
 //            plus audit visibility latency: HTTP response → matching audit_events row visible
 //   put-max  PUT unthrottled at --connections, to see the write ceiling (not in the default set)
@@ -42,8 +44,9 @@ const USAGE = `Usage: node bench/load.mjs [options]
   --port N               API port on 127.0.0.1 (default: $PORT or 3300)
   --baseline-port N      port for the bare baseline server (default 3301)
   --token TOKEN          admin token (default: $ROOT_PERSONAL_ACCESS_TOKEN or ${DEFAULT_ROOT_TOKEN})
+  --user-token TOKEN     a non-admin's token for list-user (default: create a read_api token for a seeded user)
   --start-api MODE       auto: use a running API, else start one (default); always; never
-  --scenarios LIST       comma-separated: get,list,put,put-max (default get,list,put)
+  --scenarios LIST       comma-separated: get,list,list-user,put,put-max (default get,list,put)
   --duration S           measured seconds per scenario (default 15)
   --warmup S             unmeasured warm-up seconds before each scenario (default 3)
   --rounds N             repeat get (baseline and API, alternating order) N times; medians are compared (default 1)
@@ -67,6 +70,7 @@ const opts = parseArgs(
     port: Number(process.env.PORT) || 3300,
     baselinePort: 3301,
     token: process.env.ROOT_PERSONAL_ACCESS_TOKEN || DEFAULT_ROOT_TOKEN,
+    userToken: '',
     startApi: 'auto',
     scenarios: 'get,list,put',
     duration: 15,
@@ -87,7 +91,7 @@ const opts = parseArgs(
 assertLocal(opts.databaseUrl, '--database-url');
 if (!['auto', 'always', 'never'].includes(opts.startApi)) fail('--start-api must be auto, always or never');
 const scenarios = new Set(opts.scenarios.split(',').map((s) => s.trim()).filter(Boolean));
-for (const s of scenarios) if (!['get', 'list', 'put', 'put-max'].includes(s)) fail(`unknown scenario "${s}"`);
+for (const s of scenarios) if (!['get', 'list', 'list-user', 'put', 'put-max'].includes(s)) fail(`unknown scenario "${s}"`);
 const profiled = new Set(opts.profile.split(',').map((s) => s.trim()).filter(Boolean));
 if (profiled.size) opts.instrument = true;
 
@@ -313,6 +317,18 @@ function cannon(options) {
 }
 
 let seededIds = null;
+/** Table names of the database under test: per-context schemas now, `public` before them (to measure older commits too). */
+let usersTable = 'identity.users';
+let auditTable = 'activity.audit_events';
+async function resolveTables() {
+  const { rows } = await db.query(
+    `SELECT coalesce(to_regclass('identity.users'), to_regclass('public.users'))::text AS users,
+            coalesce(to_regclass('activity.audit_events'), to_regclass('public.audit_events'))::text AS audit`,
+  );
+  if (!rows[0].users) die(`no users table in ${databaseName(opts.databaseUrl)}: seed it first`);
+  usersTable = rows[0].users;
+  auditTable = rows[0].audit;
+}
 const randomId = () => seededIds[Math.floor(Math.random() * seededIds.length)];
 const randomText = (prefix) => `${prefix} ${randomBytes(5).toString('hex')}`;
 
@@ -380,7 +396,7 @@ function auditTracker(sinceDate) {
       if (pending.size > 0) {
         const ids = [...new Set([...pending.values()].map((p) => p.id))];
         const { rows } = await db.query(
-          `SELECT entity_id::int AS id, details->>'to' AS name FROM audit_events
+          `SELECT entity_id::int AS id, details->>'to' AS name FROM ${auditTable}
             WHERE entity_type = 'User' AND entity_id = ANY($1::bigint[]) AND event_name = 'user_name_updated' AND created_at >= $2`,
           [ids, sinceDate],
         );
@@ -419,8 +435,8 @@ function percentile(sorted, p) {
 
 const results = [];
 
-async function measure({ key, label, target, url, connections, overallRate, requests, headers, env, withAudit = false }) {
-  const common = { url, connections, overallRate, headers: { ...authHeaders, ...headers }, requests };
+async function measure({ key, label, target, url, connections, overallRate, requests, headers, env, withAudit = false, token = opts.token }) {
+  const common = { url, connections, overallRate, headers: { 'private-token': token, ...headers }, requests };
   if (opts.warmup > 0) await cannon({ ...common, duration: opts.warmup });
   // Requests abandoned in flight at the end of the warm-up still run on the server.
   await sleep(1500);
@@ -506,6 +522,27 @@ async function measure({ key, label, target, url, connections, overallRate, requ
     );
   }
   return row;
+}
+
+/** --user-token, or a new read_api token of the first seeded user (created by the admin, as GitLab allows). */
+async function nonAdminToken() {
+  const token =
+    opts.userToken ||
+    (await (async () => {
+      const res = await fetch(`${API}/api/v4/users/${seededIds[0]}/personal_access_tokens`, {
+        method: 'POST',
+        headers: { ...authHeaders, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'bench-load', scopes: ['read_api'] }),
+      });
+      const body = await res.json().catch(() => ({}));
+      if (res.status !== 201 || typeof body.token !== 'string') die(`creating a token for user ${seededIds[0]} answered ${res.status}`);
+      console.error(`Created a read_api token for user ${seededIds[0]} (pass it as --user-token to reuse it): ${body.token}`);
+      return body.token;
+    })());
+  const me = await fetch(`${API}/api/v4/user`, { headers: { 'private-token': token } });
+  const body = await me.json().catch(() => ({}));
+  if (me.status !== 200 || body.is_admin === true) die(`GET /api/v4/user with --user-token answered ${me.status} (is_admin: ${body.is_admin}); pass a non-admin's token`);
+  return token;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,8 +651,9 @@ function printReport(env, meta) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM users')).rows;
-  seededIds = (await db.query('SELECT id::int AS id FROM users WHERE username LIKE $1', [`${BENCH_USERNAME_PREFIX}%`])).rows.map((r) => r.id);
+  await resolveTables();
+  const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM ${usersTable}`)).rows;
+  seededIds = (await db.query(`SELECT id::int AS id FROM ${usersTable} WHERE username LIKE $1`, [`${BENCH_USERNAME_PREFIX}%`])).rows.map((r) => r.id);
   if (seededIds.length === 0) die(`no seeded users in ${databaseName(opts.databaseUrl)}: run node bench/seed.mjs --users 100000 first`);
 
   const env = await ensureApi();
@@ -660,6 +698,19 @@ async function main() {
       connections: opts.connections,
       requests: fixedRequest('GET', '/api/v4/users?per_page=20'),
       env,
+    });
+  }
+  if (scenarios.has('list-user')) {
+    const token = await nonAdminToken();
+    await measure({
+      key: 'list-user',
+      label: 'API GET /api/v4/users?per_page=20 (non-admin)',
+      target: 'api',
+      url: API,
+      connections: opts.connections,
+      requests: fixedRequest('GET', '/api/v4/users?per_page=20'),
+      env,
+      token,
     });
   }
   const jsonHeaders = { 'content-type': 'application/json' };

@@ -59,11 +59,11 @@ async function round(name, paths, duration) {
 
 async function main() {
   const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
-  const users = Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
+  const users = Number((await db.query('SELECT count(*) AS n FROM identity.users')).rows[0].n);
   if (users < 10_000) fail(`only ${users} users in the database: seed it first (node bench/seed.mjs --users 1000000)`);
-  const sample = (await db.query(`SELECT id, username FROM users WHERE username LIKE $1 ORDER BY random() LIMIT 500`, [`${BENCH_USERNAME_PREFIX}%`])).rows;
-  const minId = Number((await db.query('SELECT min(id) AS id FROM users')).rows[0].id);
-  const deepName = (await db.query('SELECT name, id FROM users ORDER BY name DESC, id DESC OFFSET 100 LIMIT 1')).rows[0];
+  const sample = (await db.query(`SELECT id, username FROM identity.users WHERE username LIKE $1 ORDER BY random() LIMIT 500`, [`${BENCH_USERNAME_PREFIX}%`])).rows;
+  const minId = Number((await db.query('SELECT min(id) AS id FROM identity.users')).rows[0].id);
+  const deepName = (await db.query('SELECT name, id FROM identity.users ORDER BY name DESC, id DESC OFFSET 100 LIMIT 1')).rows[0];
   await db.end();
 
   // Selective searches: "<first name>-<id>" fragments of seeded usernames (3+ chars, fuzzy ILIKE).

@@ -3,9 +3,10 @@
 //
 // Each user gets what `POST /api/v4/users` by root (force_random_password, skip_confirmation) leaves:
 //   es_streams row + `identity.user_created` event (payload from the app's own decider),
-//   the `users` read-model row (the app's own UsersProjection, captured and replayed in bulk),
-//   a user_password_hashes row, and the `user_created` audit row (the app's own audit mapper).
-// Ids come from users_id_seq / namespaces_id_seq, as CreateUserHandler takes them.
+//   the rows of every inline projection the app registers for that event (its own projections,
+//   run against a recorder in this process, their INSERTs replayed in bulk), the
+//   identity.user_password_hashes row, and the audit rows (the contexts' own audit mappings).
+// Ids come from identity.users_id_seq / identity.namespaces_id_seq, as CreateUserHandler takes them.
 //
 // The seed writes the audit rows itself and then moves the relay checkpoint past its own events
 // (only when nothing else was appended meanwhile), so a worker started later does not re-deliver
@@ -18,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import argon2 from 'argon2';
 import {
+  BENCH_QUEUE_PREFIX,
   BENCH_USERNAME_PREFIX,
   DEFAULT_DATABASE_URL,
   DEFAULT_ROOT_TOKEN,
@@ -31,6 +33,7 @@ import {
   sleep,
   startLauncher,
 } from './common.mjs';
+import { seedProfile } from './seed-profile.mjs';
 
 const USAGE = `Usage: node bench/seed.mjs --users N [options]
 
@@ -69,16 +72,17 @@ assertLocal(opts.databaseUrl, '--database-url');
 const createdById = opts.createdBy === 'none' ? null : Number(opts.createdBy);
 if (createdById !== null && !Number.isInteger(createdById)) fail('--created-by must be a user id or "none"');
 
-// The app's own code, compiled: the decider shapes the event, the projection shapes the row,
-// the mapper shapes the audit row. Nothing here restates those shapes.
+// The app's own code, compiled: the decider shapes the event, the registered projections shape
+// the rows, the contexts' audit mappings shape the audit rows. Nothing here restates those shapes.
 const load = (relative) => import(pathToFileURL(requireDist(relative)).href);
-const { decide, initialUserState } = await load('libs/identity/src/domain/user/user.decider.js');
+const { USER_DECIDER } = await load('libs/identity/src/domain/identity.deciders.js');
 const { userStreamId, USER_CREATED } = await load('libs/identity/src/domain/user/user.events.js');
-const { UsersProjection } = await load('libs/identity/src/infrastructure/users.projection.js');
-const { auditEventsFor, AUDITED_EVENT_TYPES } = await load('libs/activity/src/domain/audit-event/audit-event.mapper.js');
-const { RELAY_SUBSCRIPTION_ID } = await load('libs/eventstore/src/relay/event-relay.js');
-const { EVENTS_CHANNEL } = await load('libs/eventstore/src/append/event-store.js');
-const projection = new UsersProjection();
+const { auditEventDrafts } = await load('libs/activity/src/domain/audit-event/audit-event-draft.js');
+const { AsyncConsumerRegistry, AuditMappingRegistry, EVENTS_CHANNEL, ProjectionRegistry, RELAY_SUBSCRIPTION_ID } = await load(
+  'libs/eventstore/src/index.js',
+);
+const { loadConfig } = await load('libs/shared/src/index.js');
+const { createWorkerApp } = await load('apps/worker/src/create-worker-app.js');
 
 const RELAY_LOCK_KEY = 7_345_002; // EventRelay's advisory lock: held while a worker relays
 const runId = randomUUID();
@@ -94,7 +98,7 @@ async function q(text, params) {
 }
 
 async function schemaReady() {
-  const [row] = await q("SELECT to_regclass('public.users') IS NOT NULL AND to_regclass('public.audit_events') IS NOT NULL AND to_regclass('public.token_owners') IS NOT NULL AS ready");
+  const [row] = await q("SELECT to_regclass('identity.users') IS NOT NULL AND to_regclass('activity.audit_events') IS NOT NULL AND to_regclass('credentials.token_owners') IS NOT NULL AS ready");
   return row.ready;
 }
 
@@ -131,20 +135,20 @@ async function undeliveredEvents(exceptCorrelation = null) {
 async function missingAuditRows() {
   const [row] = await q(
     `SELECT count(*)::int AS n FROM es_events e
-      WHERE e.event_type = ANY($1) AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.source_event_id = e.event_id)`,
-    [AUDITED_EVENT_TYPES],
+      WHERE e.event_type = ANY($1) AND NOT EXISTS (SELECT 1 FROM activity.audit_events a WHERE a.source_event_id = e.event_id)`,
+    [(await appRegistries()).audits.storedEventTypes()],
   );
   return row.n;
 }
 
 async function rootExists() {
-  const [row] = await q('SELECT count(*)::int AS n FROM users WHERE id = 1');
+  const [row] = await q('SELECT count(*)::int AS n FROM identity.users WHERE id = 1');
   return row.n > 0;
 }
 
 async function foreignUsers() {
   return q(
-    `SELECT id, username FROM users WHERE id <> 1 AND username NOT LIKE $1 ORDER BY id LIMIT 5`,
+    `SELECT id, username FROM identity.users WHERE id <> 1 AND username NOT LIKE $1 ORDER BY id LIMIT 5`,
     [`${BENCH_USERNAME_PREFIX.replace(/[\\%_]/g, '\\$&')}%`],
   );
 }
@@ -178,15 +182,30 @@ async function bootstrapWithApp(reason) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The app's registries: which projections and audit mappings `identity.user_created` reaches
+
+/**
+ * The worker's composition root, booted without starting anything (as `projections:rebuild`
+ * does): its ProjectionRegistry and AuditMappingRegistry are the ones the app fills at boot, so a
+ * context that starts projecting `identity.user_created` is picked up here without editing the seed.
+ */
+let appContext = null;
+async function appRegistries() {
+  if (!appContext) {
+    const config = loadConfig({ ...process.env, DATABASE_URL: opts.databaseUrl, QUEUE_PREFIX: BENCH_QUEUE_PREFIX, LOG_LEVEL: 'silent' });
+    appContext = await createWorkerApp(config, { logger: false });
+  }
+  return {
+    projections: appContext.get(ProjectionRegistry),
+    audits: appContext.get(AuditMappingRegistry),
+    consumers: appContext.get(AsyncConsumerRegistry),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Generating one batch with the app's code
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Frances', 'Donald', 'Margaret', 'Ken', 'Radia', 'Linus', 'Hedy', 'Dennis', 'Karen', 'John', 'Anita', 'Niklaus', 'Sophie', 'Tim', 'Lynn'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Dijkstra', 'Allen', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Torvalds', 'Lamarr', 'Ritchie', 'Jones', 'Backus', 'Borg', 'Wirth', 'Wilson', 'Berners', 'Conway'];
-const BIOS = ['', '', 'Backend engineer', 'Platform team', 'SRE on call this week', 'Writes docs and tests', 'Open source maintainer'];
-const ORGS = ['', '', 'Example Corp', 'ACME', 'Initech'];
-const pick = (list, n) => list[n % list.length];
-
-/** Runs the projection against a recorder: the SQL it would run for one event, not executed. */
+/** Runs a projection against a recorder: the SQL it would run for one event, not executed. */
 class StatementRecorder {
   statements = [];
   async query(text, params = []) {
@@ -195,69 +214,81 @@ class StatementRecorder {
   }
 }
 
-let userColumns = null; // the projection's INSERT column list, learned from the first event
-const INSERT_USERS = /^INSERT INTO users \(([^)]+)\) VALUES \(([^)]+)\)$/;
+/** `schema.table`, either part optionally double-quoted. */
+const TABLE = String.raw`"?([a-z_]+)"?\."?([a-z_]+)"?`;
+/** `INSERT INTO schema.table (a, b) VALUES ($1, $2) [ON CONFLICT …]`, each value one placeholder (repeats allowed). */
+const INSERT_ROW = new RegExp(String.raw`^INSERT INTO ${TABLE} \(([^()]+)\) VALUES \(([^()]+)\)( ON CONFLICT \([a-z_, ]+\) DO NOTHING)?$`);
+/** A fresh user id has no rows anywhere yet, so clearing "this user's rows" is a no-op in bulk. */
+const DELETE_USER_ROWS = new RegExp(String.raw`^DELETE FROM ${TABLE} WHERE user_id = \$1$`);
 
-async function projectedUserRow(stored) {
-  const recorder = new StatementRecorder();
-  await projection.apply(stored, recorder);
-  let row = null;
-  for (const { text, params } of recorder.statements) {
-    const insert = INSERT_USERS.exec(text);
-    if (insert) {
-      const columns = insert[1].split(',').map((c) => c.trim());
-      const placeholders = insert[2].split(',').map((p) => p.trim());
-      if (placeholders.some((p, i) => p !== `$${i + 1}`) || columns.length !== params.length) {
-        fail(`unexpected projection SQL, the seed needs updating: ${text}`);
+/**
+ * Per table the seed writes: its column list (learned from the first event, fixed after) and
+ * the statement's ON CONFLICT clause; in the order the projections first wrote them, which is the
+ * order of the app's transaction (so foreign keys hold as they do there).
+ */
+const tables = new Map();
+
+/** The rows every projection registered for `identity.user_created` would insert for this event. */
+async function projectedRows(stored, projections) {
+  const rows = [];
+  for (const projection of projections) {
+    const recorder = new StatementRecorder();
+    await projection.apply(stored, recorder);
+    for (const { text, params } of recorder.statements) {
+      const insert = INSERT_ROW.exec(text);
+      if (insert) {
+        const [, schema, name, columnList, valueList, onConflict = ''] = insert;
+        const table = `${schema}.${name}`;
+        const columns = columnList.split(',').map((c) => c.trim());
+        const indexes = valueList.split(',').map((v) => /^\$(\d+)$/.exec(v.trim())?.[1]).map(Number);
+        if (indexes.length !== columns.length || indexes.some((i) => !(i >= 1 && i <= params.length))) {
+          fail(`projection ${projection.name} ran an INSERT the seed cannot map to columns, update bench/seed.mjs: ${text}`);
+        }
+        const known = tables.get(table);
+        if (!known) tables.set(table, { columns, onConflict, projection: projection.name });
+        else if (known.columns.join(',') !== columns.join(',') || known.onConflict !== onConflict) {
+          fail(`projection ${projection.name} changed its INSERT into ${table} between events: ${text}`);
+        }
+        const row = {};
+        columns.forEach((column, i) => {
+          const value = params[indexes[i] - 1];
+          row[column] = value instanceof Date ? value.toISOString() : value;
+        });
+        rows.push({ table, row });
+      } else if (!DELETE_USER_ROWS.test(text)) {
+        fail(`projection ${projection.name} ran SQL the seed does not know how to bulk-load, update bench/seed.mjs: ${text}`);
       }
-      const key = columns.join(',');
-      if (userColumns === null) userColumns = columns;
-      else if (userColumns.join(',') !== key) fail('the projection changed its column list between events');
-      row = Object.fromEntries(columns.map((c, i) => [c, params[i] instanceof Date ? params[i].toISOString() : params[i]]));
-    } else if (/^DELETE FROM user_identities WHERE user_id = \$1$/.test(text)) {
-      // A new id has no identities yet (user_identities cascades from users): nothing to do in bulk.
-    } else {
-      fail(`the users projection ran SQL the seed does not know how to bulk-load, update bench/seed.mjs: ${text}`);
     }
   }
-  if (!row) fail('the users projection did not insert a users row for identity.user_created');
-  return row;
+  return rows;
 }
 
-async function buildBatch(ids) {
+async function buildBatch(ids, { projections, audits }) {
   const streams = [];
   const events = [];
-  const users = [];
-  const audits = [];
+  const rowsByTable = new Map();
+  const auditRows = [];
   for (const { id, namespace_id } of ids) {
     const now = new Date();
     const userId = Number(id);
-    const n = userId * 7919; // deterministic variety
-    const first = pick(FIRST, n);
-    const last = pick(LAST, Math.floor(n / 20));
-    const [event] = decide(
+    const [event, ...more] = USER_DECIDER.decide(
       {
         kind: 'create_user',
         id: userId,
         namespaceId: Number(namespace_id),
         createdById,
         userType: 'human',
-        profile: {
-          username: `${BENCH_USERNAME_PREFIX}${first.toLowerCase()}-${userId}`,
-          email: `${BENCH_USERNAME_PREFIX}${userId}@bench.example.com`,
-          name: `${first} ${last}`,
-          bio: pick(BIOS, n >> 3),
-          organization: pick(ORGS, n >> 5),
-        },
+        profile: seedProfile(userId),
         passwordMode: 'random',
         password: null,
         skipConfirmation: true,
         identity: null,
+        avatar: null,
       },
-      initialUserState,
+      USER_DECIDER.initialState,
       now,
     );
-    if (event.type !== USER_CREATED) fail(`decider returned ${event.type}`);
+    if (event.type !== USER_CREATED || more.length > 0) fail(`the decider answered create_user with ${[event, ...more].map((e) => e.type).join(', ')}; update bench/seed.mjs`);
     const streamId = userStreamId(userId);
     const metadata = {
       actor_id: createdById,
@@ -282,19 +313,17 @@ async function buildBatch(ids) {
     };
     streams.push({ stream_id: streamId, stream_type: streamId.replace(/-[^-]*$/, ''), version: 1 });
     events.push({ ord: events.length, event_id: stored.eventId, stream_id: streamId, stream_version: 1, event_type: event.type, schema_version: event.schemaVersion, data: event.data, metadata });
-    users.push(await projectedUserRow(stored));
-    for (const draft of auditEventsFor(stored)) {
-      audits.push({
-        author_id: draft.author_id,
-        entity_id: draft.entity_id,
-        entity_type: draft.entity_type,
-        event_name: draft.event_name,
-        details: draft.details,
-        source_event_id: draft.source_event_id,
-      });
+    for (const { table, row } of await projectedRows(stored, projections)) {
+      if (!rowsByTable.has(table)) rowsByTable.set(table, []);
+      rowsByTable.get(table).push(row);
+    }
+    // created_at is written from es_events.occurred_at at insert time, as the audit worker reads it back.
+    for (const draft of auditEventDrafts([stored], audits)) {
+      const { created_at: _occurredAt, ...row } = draft;
+      auditRows.push(row);
     }
   }
-  return { ids: ids.map((r) => r.id), streams, events, users, audits };
+  return { ids: ids.map((r) => r.id), streams, events, rowsByTable, audits: auditRows };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,6 +335,11 @@ async function timed(client, label, text, params) {
   const result = await client.query(text, params);
   statementMs.set(label, (statementMs.get(label) ?? 0) + performance.now() - t);
   return result;
+}
+
+/** Every table a seeded user has one row in. */
+function writtenTables() {
+  return ['es_streams', 'es_events', ...tables.keys(), 'identity.user_password_hashes', 'activity.audit_events'];
 }
 
 async function writeBatch(client, batch, passwordHash) {
@@ -325,17 +359,22 @@ async function writeBatch(client, batch, passwordHash) {
         ORDER BY x.ord`,
       [JSON.stringify(batch.events)],
     );
-    const cols = userColumns.join(', ');
-    await timed(client, 'users', `INSERT INTO users (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::users, $1::jsonb)`, [JSON.stringify(batch.users)]);
-    // The credentials context's copy of token owners (TokenOwnersProjection inserts these columns for user_created).
-    await timed(client, 'token_owners',
-      'INSERT INTO token_owners (user_id, username, name, admin, state, user_type) SELECT id, username, name, admin, state, user_type FROM users WHERE id = ANY($1::bigint[])',
-      [batch.ids],
+    // The projections' rows, table by table in the order the app's transaction writes them;
+    // the table's own row type turns the JSON values into its column types.
+    for (const [table, { columns, onConflict }] of tables) {
+      const rows = batch.rowsByTable.get(table) ?? [];
+      if (rows.length !== batch.ids.length) fail(`${rows.length} rows for ${table} in a batch of ${batch.ids.length} users`);
+      const cols = columns.join(', ');
+      await timed(client, table, `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)${onConflict}`, [JSON.stringify(rows)]);
+    }
+    // CreateUserHandler stores the hash beside the log, in the append's transaction (storePasswordHash).
+    await timed(client, 'identity.user_password_hashes',
+      'INSERT INTO identity.user_password_hashes (user_id, password_hash, updated_at) SELECT unnest($1::bigint[]), $2, now()',
+      [batch.ids, passwordHash],
     );
-    await timed(client, 'user_password_hashes', 'INSERT INTO user_password_hashes (user_id, password_hash) SELECT unnest($1::bigint[]), $2', [batch.ids, passwordHash]);
     // created_at is the event's occurred_at, as the audit worker writes it.
-    await timed(client, 'audit_events',
-      `INSERT INTO audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
+    await timed(client, 'activity.audit_events',
+      `INSERT INTO activity.audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
        SELECT x.author_id, x.entity_id, x.entity_type, x.event_name, x.details, e.occurred_at, x.source_event_id
          FROM jsonb_to_recordset($1::jsonb)
            AS x(author_id bigint, entity_id bigint, entity_type text, event_name text, details jsonb, source_event_id uuid)
@@ -350,7 +389,6 @@ async function writeBatch(client, batch, passwordHash) {
     throw error;
   }
 }
-
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -372,15 +410,22 @@ async function main() {
   else if (!(await rootExists())) await bootstrapWithApp('no root user');
   else if ((await undeliveredEvents()) > 0) await bootstrapWithApp('events not relayed yet');
 
+  const registries = await appRegistries();
+  const seedProjections = registries.projections.forEventType(USER_CREATED);
+  // An asynchronous consumer keeps its own checkpoint: the seed would have to feed it too.
+  const consumers = registries.consumers.all().filter((consumer) => consumer.eventTypes.includes(USER_CREATED));
+  if (consumers.length) fail(`asynchronous consumers of ${USER_CREATED} (${consumers.map((c) => c.name).join(', ')}) are not seeded; update bench/seed.mjs`);
+
   // One argon2id hash (the app's algorithm) of a random password nobody knows, shared by every
   // seeded user: hashing a million passwords would take hours and nothing benchmarks sign-in.
   const passwordHash = await argon2.hash(randomBytes(32).toString('base64url'), { type: argon2.argon2id });
 
-  const before = await q("SELECT count(*)::int AS users, (SELECT last_value FROM users_id_seq) AS last_id FROM users");
+  const before = await q("SELECT count(*)::int AS users, (SELECT last_value FROM identity.users_id_seq) AS last_id FROM identity.users");
   console.error(
     `Seeding ${fmt(opts.users)} users into ${databaseName(opts.databaseUrl)} ` +
       `(${fmt(before[0].users)} users there now; batch ${opts.batch}, ${opts.jobs} writer(s); run ${correlationId})`,
   );
+  console.error(`  projections of ${USER_CREATED}: ${seedProjections.map((p) => p.name).join(', ')}`);
 
   let next = 0;
   let done = 0;
@@ -397,12 +442,12 @@ async function main() {
         next += size;
         const ids = (
           await client.query(
-            "SELECT nextval('users_id_seq')::text AS id, nextval('namespaces_id_seq')::text AS namespace_id FROM generate_series(1, $1)",
+            "SELECT nextval('identity.users_id_seq')::text AS id, nextval('identity.namespaces_id_seq')::text AS namespace_id FROM generate_series(1, $1)",
             [size],
           )
         ).rows;
         const tb = performance.now();
-        const batch = await buildBatch(ids);
+        const batch = await buildBatch(ids, { projections: seedProjections, audits: registries.audits });
         statementMs.set('build (node)', (statementMs.get('build (node)') ?? 0) + performance.now() - tb);
         await writeBatch(client, batch, passwordHash);
         done += size;
@@ -465,13 +510,14 @@ async function main() {
   let analyzeSeconds = 0;
   if (!opts.noAnalyze) {
     const t = performance.now();
-    await q('ANALYZE es_streams, es_events, users, user_password_hashes, audit_events');
+    await q(`ANALYZE ${writtenTables().join(', ')}`);
     analyzeSeconds = (performance.now() - t) / 1000;
   }
-  const [after] = await q('SELECT count(*)::int AS users FROM users');
+  const [after] = await q('SELECT count(*)::int AS users FROM identity.users');
+  const written = writtenTables();
   console.log(
     `Seeded ${fmt(opts.users)} users in ${fmt(seconds, 1)} s: ${fmt(opts.users / seconds)} users/s ` +
-      `(${fmt((opts.users * 6) / seconds)} rows/s across es_streams, es_events, users, token_owners, user_password_hashes, audit_events)` +
+      `(${fmt((opts.users * written.length) / seconds)} rows/s across ${written.join(', ')})` +
       `${opts.noAnalyze ? '' : `; ANALYZE ${fmt(analyzeSeconds, 1)} s`}. ${fmt(after.users)} users in ${databaseName(opts.databaseUrl)}.`,
   );
 }
@@ -481,4 +527,7 @@ main()
     console.error('Seed failed:', error instanceof Error ? error.stack : error);
     process.exitCode = 1;
   })
-  .finally(() => pool.end());
+  .finally(async () => {
+    await appContext?.close().catch(() => undefined);
+    await pool.end();
+  });

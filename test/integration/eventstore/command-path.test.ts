@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CommandPath, ConcurrencyConflictError, type EventStoreTransaction } from '../../../libs/eventstore/src/index.js';
+import { CommandPath, CONFLICT_RETRY, ConcurrencyConflictError, type EventStoreTransaction } from '../../../libs/eventstore/src/index.js';
 import { ConflictError, type Decider, type NewEvent } from '../../../libs/kernel/src/index.js';
 import { SYSTEM_METADATA } from '../../../libs/shared/src/index.js';
 import { startTestApp, unique, type TestContext } from '../../support/test-app.js';
@@ -131,6 +131,6 @@ describe('the one command path: load, fold, decide, append at the version read, 
       options,
     );
     await expect(losing).rejects.toBeInstanceOf(ConcurrencyConflictError);
-    expect(attempts).toBe(15);
+    expect(attempts).toBe(CONFLICT_RETRY.attempts);
   });
 });

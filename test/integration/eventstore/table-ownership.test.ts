@@ -97,17 +97,19 @@ describe('one owner per table: a schema per context, written only by that contex
     const get = () => ctx.http.get(`/api/v4/users/${target.id}`).set('PRIVATE-TOKEN', viewer.token);
     expect((await get()).status).toBe(200);
     const db = ctx.api.get(Database);
-    const spy = jest.spyOn(db, 'query');
+    const spies = [jest.spyOn(db, 'query'), jest.spyOn(db, 'prepared')];
     try {
       const res = await get();
       expect(res.status).toBe(200);
       expect(res.body.state).toBe('active');
       // Authentication is credentials' own read (cached or not); everything else is the one statement.
-      const statements = spy.mock.calls.map(([sql]) => String(sql)).filter((sql) => !sql.includes('credentials.personal_access_tokens'));
+      const statements = spies
+        .flatMap((spy) => spy.mock.calls.map(([sql]) => String(sql)))
+        .filter((sql) => !sql.includes('credentials.personal_access_tokens'));
       expect(statements).toHaveLength(1);
       expect(statements[0]).toContain('identity.user_entities');
     } finally {
-      spy.mockRestore();
+      spies.forEach((spy) => spy.mockRestore());
     }
   });
 });

@@ -81,12 +81,12 @@ export class UsersReadRepository {
 
   async findById(id: number): Promise<UserRow | null> {
     if (!isRecordId(id)) return null;
-    const rows = await this.db.query(`${USER_SELECT} WHERE u.id = $1`, [id]);
+    const rows = await this.db.prepared(`${USER_SELECT} WHERE u.id = $1`, [id]);
     return rows.length ? normalizeUserRow(rows[0]) : null;
   }
 
   async findByUsername(username: string): Promise<UserRow | null> {
-    const rows = await this.db.query(`${USER_SELECT} WHERE lower(u.username) = lower($1)`, [username]);
+    const rows = await this.db.prepared(`${USER_SELECT} WHERE lower(u.username) = lower($1)`, [username]);
     return rows.length ? normalizeUserRow(rows[0]) : null;
   }
 
@@ -137,8 +137,9 @@ export class UsersReadRepository {
     if (query.username !== undefined) where.push(`lower(u.username) = lower(${bind(query.username)})`);
     if (query.filters) where.push(...filterClauses(query.filters, bind));
     let priority: string | null = null;
-    if (query.search !== undefined && query.search.trim() !== '') {
-      const { clause, rank } = searchClause(query.search, query.viewerIsAdmin, bind);
+    const searched = query.search !== undefined && query.search.trim() !== '';
+    if (searched) {
+      const { clause, rank } = searchClause(query.search!, query.viewerIsAdmin, bind);
       where.push(clause);
       priority = rank;
     }
@@ -162,7 +163,7 @@ export class UsersReadRepository {
       );
       const total = picked.length ? Number(picked[0].full_count) : await this.cappedCount(whereSql, params);
       const page = picked.slice(0, query.limit);
-      const fetched = page.length ? (await this.db.query(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page.map((row) => row.id)])).map(normalizeUserRow) : [];
+      const fetched = page.length ? (await this.db.prepared(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page.map((row) => row.id)])).map(normalizeUserRow) : [];
       const byId = new Map(fetched.map((row) => [row.id, row]));
       return {
         rows: page.map((row) => byId.get(Number(row.id))).filter((row): row is UserRow => row !== undefined),
@@ -175,7 +176,12 @@ export class UsersReadRepository {
     const counting = (async () =>
       selective || !(await this.clearlyTooManyToCount()) ? this.cappedCount(whereSql, params) : MAX_COUNT_LIMIT + 1)();
     const [rows, total] = await Promise.all([
-      this.db.query(`${USER_SELECT} ${whereSql} ${orderSql} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, pageParams),
+      // Without a search term the statement's text is one of few (per filter set) and its plan does not
+      // depend on the values: prepared, it is planned once per connection.
+      (searched ? this.db.query.bind(this.db) : this.db.prepared.bind(this.db))(
+        `${USER_SELECT} ${whereSql} ${orderSql} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        pageParams,
+      ),
       counting,
     ]);
     return {
@@ -222,7 +228,7 @@ export class UsersReadRepository {
     }
     const page = keys.slice(0, query.limit);
     const fetched = page.length
-      ? (await this.db.query(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page.map((key) => key.id)])).map(normalizeUserRow)
+      ? (await this.db.prepared(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page.map((key) => key.id)])).map(normalizeUserRow)
       : [];
     const byId = new Map(fetched.map((row) => [row.id, row]));
     // A row deleted between the two reads is simply absent from this page.
