@@ -21,10 +21,6 @@ export class UserLookup {
     return rows.length ? toCaller(rows[0]) : null;
   }
 
-  async exists(id: number): Promise<boolean> {
-    return (await this.byId(id)) !== null;
-  }
-
   async isEmpty(): Promise<boolean> {
     const rows = await this.db.query('SELECT 1 FROM identity.users LIMIT 1');
     return rows.length === 0;

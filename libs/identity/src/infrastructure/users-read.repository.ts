@@ -85,11 +85,6 @@ export class UsersReadRepository {
     return rows.length ? normalizeUserRow(rows[0]) : null;
   }
 
-  async findByUsername(username: string): Promise<UserRow | null> {
-    const rows = await this.db.prepared(`${USER_SELECT} WHERE lower(u.username) = lower($1)`, [username]);
-    return rows.length ? normalizeUserRow(rows[0]) : null;
-  }
-
   async findGhost(): Promise<UserRow | null> {
     const rows = await this.db.query(`${USER_SELECT} WHERE u.user_type = 'ghost' ORDER BY u.id LIMIT 1`);
     return rows.length ? normalizeUserRow(rows[0]) : null;
@@ -103,11 +98,6 @@ export class UsersReadRepository {
   async usernameTaken(username: string, exceptUserId: number | null = null): Promise<boolean> {
     const rows = await this.db.query('SELECT 1 FROM identity.users WHERE lower(username) = lower($1) AND id IS DISTINCT FROM $2 LIMIT 1', [username, exceptUserId]);
     return rows.length > 0;
-  }
-
-  async count(): Promise<number> {
-    const rows = await this.db.query<{ n: string }>('SELECT count(*) AS n FROM identity.users');
-    return Number(rows[0].n);
   }
 
   /** Counts at most MAX_COUNT_LIMIT + 1 matching rows: past that GitLab shows no total anyway. */

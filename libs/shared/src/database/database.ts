@@ -28,6 +28,9 @@ const LOST_CONNECTION_RETRY_PAUSES_MS = [20, 100];
  */
 @Injectable()
 export class Database implements Sql {
+  /** Statement names by SQL text, for `prepared`. */
+  private readonly statementNames = new Map<string, string>();
+
   constructor(readonly dataSource: DataSource) {}
 
   get pool(): pg.Pool {
@@ -63,8 +66,6 @@ export class Database implements Sql {
       throw unavailableIfLost(error);
     }
   }
-
-  private readonly statementNames = new Map<string, string>();
 
   /**
    * Lends one pooled connection to `work`. While lent, node-postgres gives the client no
