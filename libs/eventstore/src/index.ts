@@ -1,4 +1,4 @@
-export type { EventMetadata, NewEvent, StoredEvent, ExpectedVersion, Queryable, Upcaster, AuditEntry, AuditMapping } from '@app/kernel';
+export type { EventMetadata, NewEvent, StoredEvent, ProjectedEvent, ExpectedVersion, Queryable, Upcaster, AuditEntry, AuditMapping } from '@app/kernel';
 export * from './append/event-store.js';
 export * from './append/concurrency-conflict.error.js';
 export * from './projections/inline-projection.js';

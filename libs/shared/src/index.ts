@@ -21,6 +21,7 @@ export * from './auth/gitlab-auth.guard.js';
 export * from './auth/token-digest.js';
 export * from './database/data-source.js';
 export * from './database/database.js';
+export * from './database/statement-batch.js';
 export * from './database/ensure-database.js';
 export * from './database/pg-errors.js';
 export * from './queues/queue-names.js';

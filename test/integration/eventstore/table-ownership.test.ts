@@ -45,7 +45,7 @@ describe('one owner per table: a schema per context, written only by that contex
     const writers = [...projected, ...WRITTEN_BESIDE_THE_LOG, ...FILLED_BY_WORKERS];
     for (const { name } of tables) expect(`${name}: ${writers.filter((writer) => writer === name).length} writer(s)`).toBe(`${name}: 1 writer(s)`);
     const publicTables = await ctx.db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'typeorm%' ORDER BY 1`);
-    expect(publicTables.map((row) => row.tablename)).toEqual(['es_events', 'es_streams', 'es_subscriptions']);
+    expect(publicTables.map((row) => row.tablename)).toEqual(['es_events', 'es_snapshots', 'es_streams', 'es_subscriptions']);
   });
 
   it("a new user gets a row in each context's per-user table, and loses them when deleted", async () => {

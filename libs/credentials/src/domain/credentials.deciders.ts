@@ -12,4 +12,5 @@ export const CREDENTIALS_DECIDER: Decider<CreatePersonalAccessToken, Credentials
   initialState: { tokenIds: [] },
   evolve: (state, event) => ({ tokenIds: [...state.tokenIds, event.data.id] }),
   decide: (command, _state, now) => decideCreateToken(command, now),
+  snapshot: { name: 'credentials.user', version: 1 },
 };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InlineProjection, Queryable, StoredEvent } from '@app/eventstore';
+import type { InlineProjection, Queryable, ProjectedEvent } from '@app/eventstore';
 import { USER_DELETED, type UserDeletedData } from '@app/identity/events';
 import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenCreatedData } from '../domain/personal-access-token/personal-access-token.events.js';
 
@@ -10,7 +10,7 @@ export class PersonalAccessTokensProjection implements InlineProjection {
   readonly eventTypes = [PERSONAL_ACCESS_TOKEN_CREATED, USER_DELETED];
   readonly tables = ['credentials.personal_access_tokens'];
 
-  async apply(event: StoredEvent, db: Queryable): Promise<void> {
+  async apply(event: ProjectedEvent, db: Queryable): Promise<void> {
     if (event.type === USER_DELETED) {
       await db.query('UPDATE credentials.personal_access_tokens SET revoked = true WHERE user_id = $1', [(event.data as UserDeletedData).id]);
       return;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InlineProjection, Queryable, StoredEvent } from '@app/eventstore';
+import type { InlineProjection, Queryable, ProjectedEvent } from '@app/eventstore';
 import { USER_STATE_CHANGED, type UserStateChangedData } from '@app/moderation/events';
 import {
   USER_ADMIN_CHANGED,
@@ -21,7 +21,7 @@ export class TokenOwnersProjection implements InlineProjection {
   readonly eventTypes = [USER_CREATED, USER_USERNAME_CHANGED, USER_NAME_CHANGED, USER_ADMIN_CHANGED, USER_DELETED, USER_STATE_CHANGED];
   readonly tables = ['credentials.token_owners'];
 
-  async apply(event: StoredEvent, db: Queryable): Promise<void> {
+  async apply(event: ProjectedEvent, db: Queryable): Promise<void> {
     switch (event.type) {
       case USER_STATE_CHANGED: {
         const data = event.data as UserStateChangedData;

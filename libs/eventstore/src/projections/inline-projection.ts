@@ -1,4 +1,4 @@
-import type { Queryable, StoredEvent } from '@app/kernel';
+import type { Queryable, ProjectedEvent } from '@app/kernel';
 
 /**
  * A read model kept in the same transaction as the append, so a read after a write
@@ -10,5 +10,9 @@ export interface InlineProjection {
   readonly eventTypes: readonly string[];
   /** The tables this projection alone writes; a rebuild empties them first. */
   readonly tables: readonly string[];
-  apply(event: StoredEvent, db: Queryable): Promise<void>;
+  /**
+   * Writes the event's effect. The command path records these statements and sends them with
+   * the append in one batch, so `apply` must not depend on what a statement returns.
+   */
+  apply(event: ProjectedEvent, db: Queryable): Promise<void>;
 }

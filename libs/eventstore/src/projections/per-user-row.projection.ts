@@ -1,4 +1,4 @@
-import type { Queryable, StoredEvent, UserLifecycle } from '@app/kernel';
+import type { Queryable, ProjectedEvent, UserLifecycle } from '@app/kernel';
 import { quoteQualified } from '@app/shared';
 import type { InlineProjection } from './inline-projection.js';
 
@@ -21,7 +21,7 @@ export class PerUserRowProjection implements InlineProjection {
     this.tables = [table];
   }
 
-  async apply(event: StoredEvent, db: Queryable): Promise<void> {
+  async apply(event: ProjectedEvent, db: Queryable): Promise<void> {
     const table = quoteQualified(this.table);
     if (event.type === this.lifecycle.created) {
       await db.query(`INSERT INTO ${table} (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, [this.lifecycle.userIdOf(event.data)]);
@@ -33,5 +33,5 @@ export class PerUserRowProjection implements InlineProjection {
   }
 
   /** The context's own events; the base class has none. */
-  protected async applyOwn(_event: StoredEvent, _db: Queryable): Promise<void> {}
+  protected async applyOwn(_event: ProjectedEvent, _db: Queryable): Promise<void> {}
 }

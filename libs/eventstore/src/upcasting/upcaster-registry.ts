@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { NewEvent, StoredEvent, Upcaster } from '@app/kernel';
 
@@ -19,6 +20,18 @@ export class UpcasterRegistry {
     const key = keyOf(upcaster.eventType, upcaster.fromVersion);
     if (this.byKey.has(key)) throw new Error(`An upcaster for ${upcaster.eventType} v${upcaster.fromVersion} is registered twice`);
     this.byKey.set(key, upcaster);
+    this.cachedFingerprint = null;
+  }
+
+  private cachedFingerprint: string | null = null;
+
+  /**
+   * Names the set of upcasters in force. A state folded from upcast events depends on them: a
+   * snapshot taken under another set is not trusted (see `CommandPath`).
+   */
+  fingerprint(): string {
+    this.cachedFingerprint ??= createHash('sha1').update([...this.byKey.keys()].sort().join(',')).digest('hex').slice(0, 12);
+    return this.cachedFingerprint;
   }
 
   /**

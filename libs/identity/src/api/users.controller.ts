@@ -181,7 +181,7 @@ export class UsersController {
     const avatar = avatarFromParams(params);
     const admin = requireAdmin(caller);
     const userId = Number(req.params.id);
-    await this.commands.execute(
+    const updated = await this.commands.execute(
       new UpdateUser(
         {
           userId,
@@ -195,7 +195,7 @@ export class UsersController {
         meta,
       ),
     );
-    return userWithAdmin(await this.readBack(userId), viewerOf(admin), this.ctx());
+    return userWithAdmin(updated ?? (await this.readBack(userId)), viewerOf(admin), this.ctx());
   }
 
   @Delete('users/:id')

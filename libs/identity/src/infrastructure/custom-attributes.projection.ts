@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InlineProjection, Queryable, StoredEvent } from '@app/eventstore';
+import type { InlineProjection, Queryable, ProjectedEvent } from '@app/eventstore';
 import {
   CUSTOM_ATTRIBUTE_CREATED,
   CUSTOM_ATTRIBUTE_DELETED,
@@ -24,7 +24,7 @@ export class CustomAttributesProjection implements InlineProjection {
   readonly eventTypes = [...CUSTOM_ATTRIBUTE_EVENT_TYPES, USER_DELETED];
   readonly tables = ['identity.user_custom_attributes'];
 
-  async apply(event: StoredEvent, db: Queryable): Promise<void> {
+  async apply(event: ProjectedEvent, db: Queryable): Promise<void> {
     switch (event.type) {
       case CUSTOM_ATTRIBUTE_CREATED: {
         const data = event.data as CustomAttributeCreatedData;

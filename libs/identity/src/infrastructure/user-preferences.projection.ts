@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InlineProjection, Queryable, StoredEvent } from '@app/eventstore';
+import type { InlineProjection, Queryable, ProjectedEvent } from '@app/eventstore';
 import { PREFERENCE_DEFAULTS, PREFERENCE_KEYS } from '../domain/preferences/preferences.js';
 import {
   USER_CREATED,
@@ -23,7 +23,7 @@ export class UserPreferencesProjection implements InlineProjection {
   readonly eventTypes = [USER_CREATED, USER_PROFILE_UPDATED, USER_DELETED];
   readonly tables = ['identity.user_preferences'];
 
-  async apply(event: StoredEvent, db: Queryable): Promise<void> {
+  async apply(event: ProjectedEvent, db: Queryable): Promise<void> {
     switch (event.type) {
       case USER_CREATED: {
         const data = event.data as UserCreatedData & Partial<Record<(typeof PREFERENCE_KEYS)[number], boolean>>;

@@ -46,6 +46,11 @@ export function normalizeUserRow(row: Record<string, unknown>): UserRow {
   return row as unknown as UserRow;
 }
 
+/** The first row of a user read, typed; null when there is none. */
+export function firstUserRow(rows: Record<string, unknown>[] | null | undefined): UserRow | null {
+  return rows?.length ? normalizeUserRow(rows[0]) : null;
+}
+
 export const USER_SELECT = `
   SELECT u.*, to_char(u.last_activity_on, 'YYYY-MM-DD') AS last_activity_on,
     COALESCE((SELECT json_agg(json_build_object('provider', i.provider, 'extern_uid', i.extern_uid) ORDER BY i.provider)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Database, isRecordId, MAX_COUNT_LIMIT } from '@app/shared';
+import { Database, isRecordId, MAX_COUNT_LIMIT, type Statement } from '@app/shared';
 import { encodeCursor, InvalidCursorError, type KeysetColumn, type KeysetPosition } from './user-keyset.js';
-import { normalizeUserRow, USER_SELECT, type UserRow } from './user-row.js';
+import { firstUserRow, normalizeUserRow, USER_SELECT, type UserRow } from './user-row.js';
 
 export type UserOrderBy = 'id' | 'name' | 'username' | 'created_at' | 'updated_at';
 
@@ -75,14 +75,20 @@ export function keysetSupported(query: Pick<UserListQuery, 'search' | 'orderBy' 
 const HIDDEN_STATES = ['blocked', 'banned', 'ldap_blocked'];
 
 /** Queries on the `users` read model. */
+const USER_BY_ID = `${USER_SELECT} WHERE u.id = $1`;
+
 @Injectable()
 export class UsersReadRepository {
   constructor(private readonly db: Database) {}
 
   async findById(id: number): Promise<UserRow | null> {
     if (!isRecordId(id)) return null;
-    const rows = await this.db.prepared(`${USER_SELECT} WHERE u.id = $1`, [id]);
-    return rows.length ? normalizeUserRow(rows[0]) : null;
+    return firstUserRow(await this.db.prepared(USER_BY_ID, [id]));
+  }
+
+  /** `findById` as a statement, for a command to run at the end of its append (`CommandOptions.readAfter`). */
+  byIdStatement(id: number): Statement {
+    return { text: USER_BY_ID, params: [id] };
   }
 
   async findGhost(): Promise<UserRow | null> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InlineProjection, Queryable, StoredEvent } from '@app/eventstore';
+import type { InlineProjection, Queryable, ProjectedEvent } from '@app/eventstore';
 import {
   USER_ADMIN_CHANGED,
   USER_AVATAR_CHANGED,
@@ -42,7 +42,7 @@ export class UsersProjection implements InlineProjection {
   readonly eventTypes = USER_EVENT_TYPES;
   readonly tables = ['identity.user_identities', 'identity.users'];
 
-  async apply(event: StoredEvent, db: Queryable): Promise<void> {
+  async apply(event: ProjectedEvent, db: Queryable): Promise<void> {
     switch (event.type) {
       case USER_CREATED:
         return this.created(event.data as UserCreatedData, event.streamVersion, db);

@@ -21,6 +21,16 @@ export interface StoredEvent<TType extends string = string, TData = unknown> ext
 }
 
 /**
+ * What an inline projection sees of an event: everything but what PostgreSQL assigns at commit
+ * (the global position, the transaction id, the time). A command sends its append and the
+ * projections' statements to the server together, before those are known.
+ */
+export type ProjectedEvent<TType extends string = string, TData = unknown> = Pick<
+  StoredEvent<TType, TData>,
+  'type' | 'schemaVersion' | 'data' | 'eventId' | 'streamId' | 'streamVersion' | 'metadata'
+>;
+
+/**
  * `no_stream`: the stream must not exist yet; a number: the stream must be at exactly
  * that version; `any`: no check.
  */

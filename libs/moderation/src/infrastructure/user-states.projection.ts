@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable, StoredEvent } from '@app/kernel';
+import type { Queryable, ProjectedEvent } from '@app/kernel';
 import { PerUserRowProjection } from '@app/eventstore';
 import { USER_LIFECYCLE } from '@app/identity/events';
 import { USER_STATE_CHANGED, type UserStateChangedData } from '../domain/user-state/user-state.events.js';
@@ -11,7 +11,7 @@ export class UserStatesProjection extends PerUserRowProjection {
     super('moderation.user_states', 'moderation.user_states', USER_LIFECYCLE, [USER_STATE_CHANGED]);
   }
 
-  protected override async applyOwn(event: StoredEvent, db: Queryable): Promise<void> {
+  protected override async applyOwn(event: ProjectedEvent, db: Queryable): Promise<void> {
     if (event.type !== USER_STATE_CHANGED) return;
     const data = event.data as UserStateChangedData;
     await db.query('UPDATE moderation.user_states SET state = $2 WHERE user_id = $1', [data.user_id, data.to]);

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DatabaseUnavailableError } from '@app/kernel';
 import { isConnectionLoss } from './pg-errors.js';
+import { inlineParams, type Statement } from './statement-batch.js';
 
 export interface Sql {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -62,6 +63,22 @@ export class Database implements Sql {
     try {
       const result = await this.pool.query({ name, text: sql, values: params });
       return result.rows as T[];
+    } catch (error) {
+      throw unavailableIfLost(error);
+    }
+  }
+
+  /**
+   * Runs the statements as one implicit transaction in a single round trip (the simple query
+   * protocol, parameters inlined as literals): all of them commit or, at the first error, none
+   * does. Returns each statement's rows. A lost connection is a `DatabaseUnavailableError` whose
+   * outcome is unknown: the caller must find out whether it committed before trying again.
+   */
+  async batch(statements: readonly Statement[]): Promise<Record<string, unknown>[][]> {
+    const text = statements.map((statement) => inlineParams(statement)).join(';\n');
+    try {
+      const result = (await this.pool.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(result) ? result : [result]).map((each) => each.rows as Record<string, unknown>[]);
     } catch (error) {
       throw unavailableIfLost(error);
     }

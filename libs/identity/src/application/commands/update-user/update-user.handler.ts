@@ -5,6 +5,7 @@ import { EmailTakenError, UsernameTakenError, UserNotFoundError } from '../../..
 import { userStreamId } from '../../../domain/user/user.events.js';
 import { AvatarStore } from '../../../infrastructure/avatar-store.js';
 import { PasswordHasher } from '../../../infrastructure/password-hasher.js';
+import { firstUserRow, type UserRow } from '../../../infrastructure/user-row.js';
 import { UsersReadRepository } from '../../../infrastructure/users-read.repository.js';
 import { avatarUpload, mapUniqueViolation, saveAvatar, storePasswordHash } from '../../../infrastructure/user-write-support.js';
 import { UpdateUser } from './update-user.command.js';
@@ -18,10 +19,10 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUser> {
     private readonly avatars: AvatarStore,
   ) {}
 
-  async execute({ input, metadata }: UpdateUser): Promise<void> {
+  async execute({ input, metadata }: UpdateUser): Promise<UserRow | null> {
     const upload = avatarUpload(input.avatar);
     let hash: string | null = null;
-    await this.commands.handle(
+    const { readBack } = await this.commands.handle(
       userStreamId(input.userId),
       USER_DECIDER,
       async (state) => {
@@ -50,7 +51,9 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUser> {
           if (hash !== null) await storePasswordHash(tx, input.userId, hash);
         },
         onAppendError: mapUniqueViolation,
+        readAfter: this.users.byIdStatement(input.userId),
       },
     );
+    return firstUserRow(readBack);
   }
 }
