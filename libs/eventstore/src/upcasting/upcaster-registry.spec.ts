@@ -102,6 +102,20 @@ describe('UpcasterRegistry', () => {
     expect(upcasting.storedTypesOf(['test.unrelated'])).toEqual(['test.unrelated']);
   });
 
+  it('fingerprint names the set of upcasters: a new one changes it, the order of registration does not', () => {
+    const a = versionStep('test.a', 1, (data) => data);
+    const b = versionStep('test.b', 1, (data) => data);
+    const first = new UpcasterRegistry();
+    first.register(a);
+    const before = first.fingerprint();
+    first.register(b);
+    expect(first.fingerprint()).not.toBe(before);
+    const second = new UpcasterRegistry();
+    second.register(b);
+    second.register(a);
+    expect(second.fingerprint()).toBe(first.fingerprint());
+  });
+
   it('refuses a second upcaster for the same type and version', () => {
     expect(() => registry(addB, versionStep('test.renamed', 1, (data) => data))).toThrow('An upcaster for test.renamed v1 is registered twice');
   });
