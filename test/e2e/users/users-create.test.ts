@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, setAccountState, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 
 /** POST /api/v4/users: tiers, check order, Grape param errors, model errors, conflicts and defaults (reference §1.2, §5). */
 
@@ -100,7 +100,11 @@ describe('POST /api/v4/users', () => {
       const admin = await createUserWithToken(ctx, { username: unique('admin2'), admin: true });
       const res = await post(fresh(), admin.token);
       expect(res.status).toBe(201);
-      expect(res.body.created_by).toMatchObject({ id: admin.id, username: admin.username });
+      expect(res.body.created_by).toMatchObject({ id: admin.id, username: admin.username, state: 'active', locked: false });
+      // The creator's state is their moderation state, read with the user.
+      await setAccountState(ctx, admin.id, 'blocked');
+      const later = await ctx.http.get(`/api/v4/users/${res.body.id}`).set('PRIVATE-TOKEN', ctx.rootToken);
+      expect(later.body.created_by).toMatchObject({ id: admin.id, state: 'blocked' });
     });
 
     it('an admin with valid params: 201', async () => {

@@ -59,10 +59,6 @@ const LOST_BATCH_PAUSES_MS = [20, 100];
 const STREAM_VERSION_KEY = 'es_events_stream_version_key';
 const EVENT_ID_KEY = 'es_events_event_id_key';
 
-const QUALIFIED_EVENT_COLUMNS = EVENT_COLUMNS.split(', ')
-  .map((column) => `e.${column}`)
-  .join(', ');
-
 /**
  * The stream row's bump and the event rows in one statement, for `appendBatched`. The events'
  * versions come from the expected version, not from the stream row, so a stale writer's insert
@@ -141,10 +137,16 @@ export class EventStore {
    */
   async loadStream(streamId: string, snapshotKey: string | null): Promise<SnapshotLoadedStream> {
     const rows = await this.db.prepared<EventRow & { snapshot_version: string | null; snapshot_state: unknown }>(
-      `SELECT s.version AS snapshot_version, s.state AS snapshot_state, ${QUALIFIED_EVENT_COLUMNS}
+      // OFFSET 0 keeps the lateral subquery apart, so the version bound is an index condition
+      // (a plain join filters every event of the stream after reading it).
+      `SELECT s.version AS snapshot_version, s.state AS snapshot_state, e.*
          FROM (SELECT 1) AS one
          LEFT JOIN es_snapshots s ON s.stream_id = $1 AND s.snapshot_key = $2
-         LEFT JOIN es_events e ON e.stream_id = $1 AND e.stream_version > COALESCE(s.version, 0)
+         LEFT JOIN LATERAL (
+           SELECT ${EVENT_COLUMNS} FROM es_events
+            WHERE stream_id = $1 AND stream_version > COALESCE(s.version, 0)
+            ORDER BY stream_version OFFSET 0
+         ) e ON true
         ORDER BY e.stream_version`,
       [streamId, snapshotKey ?? ''],
     );

@@ -51,11 +51,17 @@ export function firstUserRow(rows: Record<string, unknown>[] | null | undefined)
   return rows?.length ? normalizeUserRow(rows[0]) : null;
 }
 
+/**
+ * A user as every users endpoint reads it, in one statement. The creator (`created_by`) needs only
+ * their own columns and their state, so it reads those two tables rather than the whole view: a
+ * second copy of the view's five-table join cost about 2 ms of planning on every statement that is
+ * not prepared (searches, a command's read-back).
+ */
 export const USER_SELECT = `
   SELECT u.*, to_char(u.last_activity_on, 'YYYY-MM-DD') AS last_activity_on,
     COALESCE((SELECT json_agg(json_build_object('provider', i.provider, 'extern_uid', i.extern_uid) ORDER BY i.provider)
               FROM identity.user_identities i WHERE i.user_id = u.id), '[]'::json) AS identities,
-    (SELECT json_build_object('id', c.id, 'username', c.username, 'name', c.name, 'state', c.state, 'locked', c.locked,
-                              'email', c.email, 'avatar_path', c.avatar_path)
-       FROM identity.user_entities c WHERE c.id = u.created_by_id) AS created_by
+    (SELECT json_build_object('id', c.id, 'username', c.username, 'name', c.name, 'state', COALESCE(cs.state, 'active'),
+                              'locked', COALESCE(cs.locked, false), 'email', c.email, 'avatar_path', c.avatar_path)
+       FROM identity.users c LEFT JOIN moderation.user_states cs ON cs.user_id = c.id WHERE c.id = u.created_by_id) AS created_by
   FROM identity.user_entities u`;
