@@ -3,122 +3,227 @@
 // API's own SQL for the same rows), the two measured alternately in one run so that both see the same
 // machine. Each server process reports its own process.cpuUsage() and the SQL statements it sent
 // (bench/cpu-probe.mjs, preloaded, read over IPC), so CPU per request is that process's CPU over the
-// measured window divided by the requests it completed. Writes have no bare baseline: for them the
-// table gives the API's CPU per write and the database round trips per command.
-//
-// Needs `npm run build`, PostgreSQL and Redis; the database is created and migrated by the API on
-// first start (seed users with `node bench/seed.mjs --users N` for list and write scenarios).
+// measured window divided by the requests it handled in that window. Writes have no bare baseline: for them the
+// table gives the API's CPU per write and the database round trips per command. Load comes from
+// autocannon in this process; the worker runs beside the API (events relayed, audit written) but
+// only the API process is measured.
 import { fork, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { BENCH_QUEUE_PREFIX, DEFAULT_DATABASE_URL, DEFAULT_ROOT_TOKEN, REPO, assertLocal, fail, fmt, parseArgs, requireDist, sleep } from './common.mjs';
+import { BENCH_QUEUE_PREFIX, BENCH_USERNAME_PREFIX, DEFAULT_DATABASE_URL, DEFAULT_ROOT_TOKEN, REPO, assertLocal, fail, fmt, parseArgs, requireDist, sleep } from './common.mjs';
+import { markdown, summary } from './cpu-report.mjs';
+import { attributeUsers, freshUsers, heavyUsers, streamLengths } from './cpu-users.mjs';
 
-const SCENARIOS = ['get', 'me', 'list', 'put-fresh', 'put-200', 'attr'];
+const READS = ['get', 'me', 'list'];
+const WRITES = ['put-fresh', 'put-200', 'attr'];
+const HEAVY_EVENTS = 200;
 const USAGE = `Usage: node bench/cpu.mjs [options]
 
-  --scenarios LIST       comma-separated, from ${SCENARIOS.join(',')} (default: all)
+  --scenarios LIST       comma-separated, from ${[...READS, ...WRITES].join(',')} (default: all)
   --duration S           measured seconds per server per round (default 5)
   --warmup S             unmeasured seconds before each measurement (default 1)
-  --rounds N             baseline/API alternations per read scenario; writes run once per round (default 2)
+  --rounds N             rounds; a read scenario runs baseline, API, baseline, API… (default 2)
   --connections N        connections for reads (default 32)
   --write-connections N  connections for writes (default 16)
+  --fresh-users N        untouched users per round of put-fresh (default 3000)
+  --heavy-users N        users with ${HEAVY_EVENTS}+ events for put-200 (default 32)
+  --attribute-users N    users for attr (default 2000)
   --database-url URL     default: $DATABASE_URL or ${DEFAULT_DATABASE_URL}
   --port N               API port (default 3350); the baseline uses port + 1
-  --json FILE            also write the results as JSON
+  --sql                  also print the SQL statements each server sent per request
+  --json                 print the results as JSON on stdout instead of the table
 
-Scenarios: get = GET /api/v4/users/:id; me = GET /api/v4/user; list = GET /api/v4/users?per_page=20
-(admin, offset page with total); put-fresh = PUT /api/v4/users/:id {bio} on users whose streams hold
-one event; put-200 = the same on users with 200 or more events (topped up first); attr = PUT
-/api/v4/users/:id/custom_attributes/:key, one event on a small stream. All as root.`;
+Scenarios (all as root, whose token the API caches):
+  get        GET /api/v4/users/:id          baseline: GET /users/:id, the API's user SELECT, same row
+  me         GET /api/v4/user               baseline: the same SELECT for root's row
+  list       GET /api/v4/users?per_page=20  baseline: the API's statements for an admin's first page
+  put-fresh  PUT /api/v4/users/:id {bio}    on users whose stream holds one event (spread over
+                                            --fresh-users per round, created through the API if short)
+  put-200    the same PUT on users whose stream holds ${HEAVY_EVENTS} or more events (brought there with
+             bio updates through the API the first time; later runs reuse them, so they grow)
+  attr       PUT /api/v4/users/:id/custom_attributes/:key, one event on a short stream
+
+Needs \`npm run build\`, PostgreSQL and Redis; the API creates and migrates the database on first
+start. Seed users first (node bench/seed.mjs --users 20000): creating them through the API is slower.
+Progress goes to stderr, the results to stdout.`;
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { scenarios: SCENARIOS.join(','), duration: 5, warmup: 1, rounds: 2, connections: 32, writeConnections: 16, databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL, port: 3350, json: '' },
+  {
+    scenarios: [...READS, ...WRITES].join(','),
+    duration: 5,
+    warmup: 1,
+    rounds: 2,
+    connections: 32,
+    writeConnections: 16,
+    freshUsers: 3000,
+    heavyUsers: 32,
+    attributeUsers: 2000,
+    databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    port: 3350,
+    sql: false,
+    json: false,
+  },
   USAGE,
 );
 assertLocal(opts.databaseUrl, '--database-url');
 const scenarios = opts.scenarios.split(',');
-for (const s of scenarios) if (!SCENARIOS.includes(s)) fail(`unknown scenario "${s}"`);
+for (const s of scenarios) if (![...READS, ...WRITES].includes(s)) fail(`unknown scenario "${s}"`);
+if (!(opts.duration > 0 && opts.rounds >= 1 && opts.warmup >= 0)) fail('--duration and --rounds must be positive, --warmup not negative');
 
 const TOKEN = process.env.ROOT_PERSONAL_ACCESS_TOKEN || DEFAULT_ROOT_TOKEN;
 const API = `http://127.0.0.1:${opts.port}`;
 const BASELINE = `http://127.0.0.1:${opts.port + 1}`;
 const PROBE = ['--import', path.join(REPO, 'bench/cpu-probe.mjs')];
-const children = [];
+const RUN = Date.now().toString(36);
+const headers = { 'private-token': TOKEN };
+const jsonHeaders = { ...headers, 'content-type': 'application/json' };
+
+// --- child processes -------------------------------------------------------------------------
+
+const children = new Set();
+const logs = [];
+let stopping = false;
+
+function track(child, name, log) {
+  children.add(child);
+  child.once('exit', (code, signal) => {
+    children.delete(child);
+    if (!stopping) {
+      console.error(`error: the ${name} exited (${signal ?? `code ${code}`}); its output is in ${log}`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+function stopChildren() {
+  stopping = true;
+  return Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+}
+
+/** Stops the servers; their logs (one line per request) are kept only when something went wrong. */
+async function shutdown(code) {
+  await stopChildren();
+  if (code === 0) for (const log of logs) rmSync(log, { force: true });
+  else if (logs.length) console.error(`server logs: ${logs.join(' ')}`);
+  process.exit(code);
+}
+process.once('SIGINT', () => void shutdown(130));
+process.once('SIGTERM', () => void shutdown(143));
+// Whatever else ends this process must not leave a server behind.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
+function logFile(name) {
+  const log = path.join(os.tmpdir(), `bench-cpu-${name}-${process.pid}.log`);
+  logs.push(log);
+  return log;
+}
 
 function serverEnv() {
   return { ...process.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), EXTERNAL_URL: API, ROOT_PERSONAL_ACCESS_TOKEN: TOKEN, QUEUE_PREFIX: BENCH_QUEUE_PREFIX };
 }
 
-/** A server forked with the probe: its IPC channel answers CPU and statement counts. */
-function forkProbed(entry, args, env, log) {
+/** A server forked with the probe preloaded: its IPC channel answers CPU and statement counts. */
+function forkProbed(name, entry, args, env) {
+  const log = logFile(name);
   const out = openSync(log, 'a');
-  const child = fork(entry, args, { cwd: REPO, env, execArgv: PROBE, stdio: ['ignore', out, out, 'ipc'] });
-  children.push(child);
-  return child;
+  return track(fork(entry, args, { cwd: REPO, env, execArgv: PROBE, stdio: ['ignore', out, out, 'ipc'] }), name, log);
 }
 
 function readProbe(child) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not answer the CPU probe')), 5_000);
+    const timer = setTimeout(() => reject(new Error('a server did not answer the CPU probe')), 5_000);
     child.once('message', (message) => {
       clearTimeout(timer);
-      resolve({ cpuMs: (message.cpu.user + message.cpu.system) / 1000, statements: message.statements });
+      resolve({ ...message, cpuMs: (message.cpu.user + message.cpu.system) / 1000 });
     });
     child.send({ probe: 'read' });
   });
 }
 
-async function waitFor(url, headers = {}) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url, { headers })).status < 500) return;
-    } catch {}
+/**
+ * The probe once the requests cut off when the load stopped have had time to run out and every
+ * request the server started has closed: a window then holds the CPU and SQL of whole requests.
+ */
+async function quietProbe(child) {
+  await sleep(250);
+  for (let i = 0; i < 150; i++) {
+    const probe = await readProbe(child);
+    if (probe.started === probe.closed) return probe;
+    await sleep(20);
+  }
+  throw new Error('a server still had requests open 3 s after the load stopped');
+}
+
+const answers = (url) => fetch(url, { headers }).then((res) => res.status < 500, () => false);
+
+async function waitFor(url) {
+  for (let i = 0; i < 600; i++) {
+    if (await answers(url)) return;
     await sleep(100);
   }
-  fail(`${url} did not answer`);
+  throw new Error(`${url} did not answer within 60 s`);
 }
 
-function stopAll() {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+// --- measurement -----------------------------------------------------------------------------
+
+function delta(after, before) {
+  const out = {};
+  for (const [text, n] of Object.entries(after)) if (n > (before[text] ?? 0)) out[text] = n - (before[text] ?? 0);
+  return out;
 }
-process.on('SIGINT', () => {
-  stopAll();
-  process.exit(130);
-});
-process.on('exit', stopAll);
 
-const headers = { 'private-token': TOKEN };
-const jsonHeaders = { ...headers, 'content-type': 'application/json' };
-
-/** Runs autocannon against one server and reads that server's probe around the measured window. */
-async function measure(child, { url, connections, requests, label, server }) {
-  if (opts.warmup > 0) await autocannon({ url, connections, duration: opts.warmup, requests: requests() });
-  const before = await readProbe(child);
+/** Warms up, then runs autocannon against one server, reading that server's probe around the measured window. */
+async function measure(child, { url, connections, requests, scenario, server }) {
+  const warm = opts.warmup > 0 ? await autocannon({ url, connections, duration: opts.warmup, requests: requests() }) : null;
+  const before = await quietProbe(child);
   const result = await autocannon({ url, connections, duration: opts.duration, requests: requests() });
-  const after = await readProbe(child);
-  const done = result.requests.total;
-  const ok = done - result.non2xx - result.errors;
-  return {
-    scenario: label,
+  const after = await quietProbe(child);
+  // Counted by the server: the requests it handled in the window, the last few cut off by the load's stop included.
+  const served = after.started - before.started;
+  const ok = served - result.non2xx;
+  const row = {
+    scenario,
     server,
-    requests: done,
-    reqPerSec: done / opts.duration,
+    requests: result.requests.total,
+    served,
+    ok,
+    warmupRequests: warm?.requests.total ?? 0,
+    reqPerSec: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failed: result.non2xx + result.errors,
-    cpuMsPerRequest: (after.cpuMs - before.cpuMs) / Math.max(done, 1),
-    statementsPerRequest: (after.statements - before.statements) / Math.max(ok, 1),
-    loadAverage: os.loadavg()[0],
+    cpuMsPerRequest: (after.cpuMs - before.cpuMs) / Math.max(served, 1),
+    roundTripsPerRequest: (after.statements - before.statements) / Math.max(ok, 1),
+    byText: delta(after.byText, before.byText),
+    loadAverage: os.loadavg(),
   };
+  console.error(
+    `  ${scenario}, ${server}: ${fmt(row.reqPerSec)} req/s, ${fmt(row.cpuMsPerRequest, 3)} ms CPU/req, p50 ${row.p50} ms, p99 ${row.p99} ms, ` +
+      `${fmt(row.roundTripsPerRequest, 2)} round trips/req${row.failed ? `, ${row.failed} failed` : ''}`,
+  );
+  return row;
 }
 
-const get = (path, extra = {}) => () => [{ method: 'GET', path, headers, ...extra }];
+const get = (route) => () => [{ method: 'GET', path: route, headers }];
 
-function putRequests(ids) {
+/** PUTs spread round-robin over `ids`, each with a body no earlier request sent; `n` carries over from warm-up to measurement. */
+function putEach(ids, route, body) {
   let n = 0;
   return () => [
     {
@@ -126,120 +231,122 @@ function putRequests(ids) {
       headers: jsonHeaders,
       setupRequest(req) {
         n += 1;
-        req.path = `/api/v4/users/${ids[n % ids.length]}`;
-        req.body = JSON.stringify({ bio: `bio ${n} ${Math.random()}` });
+        req.path = route(ids[n % ids.length]);
+        req.body = JSON.stringify(body(`${RUN}-${n}`));
         return req;
       },
     },
   ];
 }
 
-function attrRequests(ids) {
-  let n = 0;
-  return () => [
-    {
-      method: 'PUT',
-      headers: jsonHeaders,
-      setupRequest(req) {
-        n += 1;
-        req.path = `/api/v4/users/${ids[n % ids.length]}/custom_attributes/bench_attr`;
-        req.body = JSON.stringify({ value: `v${n}` });
-        return req;
-      },
-    },
-  ];
-}
+// --- the run ---------------------------------------------------------------------------------
 
-async function main() {
-  requireDist('apps/api/src/main.js');
-  const logDir = os.tmpdir();
-  const api = forkProbed(requireDist('apps/api/src/main.js'), [], serverEnv(), path.join(logDir, `bench-cpu-api-${process.pid}.log`));
-  const worker = spawn(process.execPath, [requireDist('apps/worker/src/main.js')], { cwd: REPO, env: serverEnv(), stdio: ['ignore', openSync(path.join(logDir, `bench-cpu-worker-${process.pid}.log`), 'a'), 'inherit'] });
-  children.push(worker);
-  await waitFor(`${API}/api/v4/users/1`, headers);
-  const baseline = forkProbed(path.join(REPO, 'bench/baseline.mjs'), ['--port', String(opts.port + 1), '--database-url', opts.databaseUrl], process.env, path.join(logDir, `bench-cpu-baseline-${process.pid}.log`));
+async function startServers() {
+  const apiEntry = requireDist('apps/api/src/main.js');
+  const workerEntry = requireDist('apps/worker/src/main.js');
+  requireDist('libs/identity/src/infrastructure/user-row.js');
+  for (const url of [API, BASELINE]) if (await answers(url)) fail(`something already answers on ${url}: pick another --port`);
+  const api = forkProbed('api', apiEntry, [], serverEnv());
+  const workerLog = logFile('worker');
+  const workerOut = openSync(workerLog, 'a');
+  track(spawn(process.execPath, [workerEntry], { cwd: REPO, env: serverEnv(), stdio: ['ignore', workerOut, workerOut] }), 'worker', workerLog);
+  await waitFor(`${API}/api/v4/users/1`);
+  const baseline = forkProbed('baseline', path.join(REPO, 'bench/baseline.mjs'), ['--port', String(opts.port + 1), '--database-url', opts.databaseUrl], process.env);
   await waitFor(`${BASELINE}/users/1`);
+  return { api, baseline };
+}
 
-  const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
-  // Users that no command has touched (one event each) and users to bring to 200 events.
-  const fresh = (await db.query(`SELECT u.id FROM identity.users u JOIN es_streams s ON s.stream_id = 'identity.user-' || u.id WHERE s.version = 1 AND u.username LIKE 'bench-%' ORDER BY u.id LIMIT 20000`)).rows.map((r) => Number(r.id));
-  const readId = fresh[0] ?? 1;
-  const results = [];
-  const row = (r) => results.push(r) && console.error(`  ${r.scenario} ${r.server}: ${fmt(r.reqPerSec)} req/s, ${fmt(r.cpuMsPerRequest, 3)} ms CPU/req, p50 ${r.p50} ms, p99 ${r.p99} ms`);
-
-  console.error(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+async function runReads(servers, readId) {
   const reads = {
-    get: { api: get(`/api/v4/users/${readId}`), base: get(`/users/${readId}`), label: 'GET /api/v4/users/:id' },
-    me: { api: get('/api/v4/user'), base: get('/users/1'), label: 'GET /api/v4/user' },
-    list: { api: get('/api/v4/users?per_page=20'), base: get('/users?per_page=20'), label: 'GET /api/v4/users?per_page=20' },
+    get: { label: 'GET /api/v4/users/:id', api: get(`/api/v4/users/${readId}`), baseline: get(`/users/${readId}`) },
+    me: { label: 'GET /api/v4/user', api: get('/api/v4/user'), baseline: get('/users/1') },
+    list: { label: 'GET /api/v4/users?per_page=20', api: get('/api/v4/users?per_page=20'), baseline: get('/users?per_page=20') },
   };
-  for (const key of scenarios.filter((s) => s in reads)) {
+  const rows = [];
+  for (const key of READS.filter((s) => scenarios.includes(s))) {
     const s = reads[key];
     for (let round = 0; round < opts.rounds; round++) {
-      // Alternate which goes first, so neither always meets a warmer machine.
-      const order = round % 2 === 0 ? ['baseline', 'api'] : ['api', 'baseline'];
-      for (const server of order) {
-        row(await measure(server === 'api' ? api : baseline, { url: server === 'api' ? API : BASELINE, connections: opts.connections, requests: server === 'api' ? s.api : s.base, label: s.label, server }));
+      for (const server of ['baseline', 'api']) {
+        rows.push(await measure(servers[server], { url: server === 'api' ? API : BASELINE, connections: opts.connections, requests: s[server], scenario: s.label, server }));
       }
     }
   }
+  return rows;
+}
 
-  const writeCount = Math.max(opts.writeConnections * 4, 64);
+async function runWrites(api, db) {
+  const rows = [];
+  const notes = {};
+  const userStream = (id) => `identity.user-${id}`;
+  const attrStream = (id) => `identity.custom-attributes-${id}`;
+  const bio = (value) => ({ bio: `bio ${value}` });
+  const fresh = { label: 'PUT /api/v4/users/:id, 1-event streams', ids: [] };
+  const heavy = { label: `PUT /api/v4/users/:id, ${HEAVY_EVENTS}+-event streams`, ids: [] };
+  const attr = { label: 'PUT /api/v4/users/:id/custom_attributes/:key', ids: [] };
   if (scenarios.includes('put-200')) {
-    const heavy = (await db.query(`SELECT u.id FROM identity.users u WHERE u.username LIKE 'bench-%' ORDER BY u.id DESC LIMIT $1`, [writeCount])).rows.map((r) => Number(r.id));
-    const versions = (await db.query(`SELECT stream_id, version FROM es_streams WHERE stream_id = ANY($1)`, [heavy.map((id) => `identity.user-${id}`)])).rows;
-    const missing = heavy.map((id) => ({ id, need: 200 - Number(versions.find((v) => v.stream_id === `identity.user-${id}`)?.version ?? 0) })).filter((u) => u.need > 0);
-    console.error(`  ${heavy.length} users with 200+ events (${missing.length} topped up now)`);
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, lane) => {
-        for (const { id, need } of missing.filter((_, i) => i % 8 === lane)) {
-          for (let i = 0; i < need; i++) await fetch(`${API}/api/v4/users/${id}`, { method: 'PUT', headers: jsonHeaders, body: JSON.stringify({ bio: `history ${i}` }) });
-        }
-      }),
-    );
-    for (let round = 0; round < opts.rounds; round++) row(await measure(api, { url: API, connections: opts.writeConnections, requests: putRequests(heavy), label: 'PUT /api/v4/users/:id, 200+ events', server: 'api' }));
+    heavy.ids = await heavyUsers(db, API, jsonHeaders, opts.heavyUsers, HEAVY_EVENTS);
+    heavy.before = await streamLengths(db, heavy.ids, userStream);
+    heavy.requests = putEach(heavy.ids, (id) => `/api/v4/users/${id}`, bio);
   }
+  if (scenarios.includes('put-fresh')) fresh.ids = await freshUsers(db, API, jsonHeaders, opts.freshUsers * opts.rounds, heavy.ids);
+  if (scenarios.includes('attr')) {
+    attr.ids = await attributeUsers(db, opts.attributeUsers);
+    attr.before = await streamLengths(db, attr.ids, attrStream);
+    attr.requests = putEach(attr.ids, (id) => `/api/v4/users/${id}/custom_attributes/bench_cpu`, (value) => ({ value }));
+  }
+  const write = (s, requests) => measure(api, { url: API, connections: opts.writeConnections, requests, scenario: s.label, server: 'api' });
+  let mostFreshWrites = 0;
   for (let round = 0; round < opts.rounds; round++) {
-    // Each round takes users no command has touched yet, so every PUT lands on a short stream.
-    const slice = fresh.slice(1 + round * 5000, 1 + (round + 1) * 5000);
     if (scenarios.includes('put-fresh')) {
-      if (slice.length < writeCount) fail(`put-fresh needs ${writeCount} untouched seeded users per round; seed more with bench/seed.mjs`);
-      row(await measure(api, { url: API, connections: opts.writeConnections, requests: putRequests(slice), label: 'PUT /api/v4/users/:id, 1 event before', server: 'api' }));
+      // Each round has users of its own, none written to before it.
+      const slice = fresh.ids.slice(round * opts.freshUsers, (round + 1) * opts.freshUsers);
+      const row = await write(fresh, putEach(slice, (id) => `/api/v4/users/${id}`, bio));
+      mostFreshWrites = Math.max(mostFreshWrites, Math.ceil((row.warmupRequests + row.requests) / slice.length));
+      rows.push(row);
     }
-    if (scenarios.includes('attr')) row(await measure(api, { url: API, connections: opts.writeConnections, requests: attrRequests(fresh.slice(-2000)), label: 'PUT /api/v4/users/:id/custom_attributes/:key', server: 'api' }));
+    if (scenarios.includes('put-200')) rows.push(await write(heavy, heavy.requests));
+    if (scenarios.includes('attr')) rows.push(await write(attr, attr.requests));
   }
-  await db.end();
-  report(results);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function report(results) {
-  const labels = [...new Set(results.map((r) => r.scenario))];
-  console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs, load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${opts.duration} s per measurement, medians of ${opts.rounds} round(s)\n`);
-  console.log('| Scenario | Server | req/s | CPU ms/req | p50 ms | p99 ms | SQL statements/req | CPU ratio API/baseline | p99 ratio | failed |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const label of labels) {
-    const by = (server) => results.filter((r) => r.scenario === label && r.server === server);
-    const summary = (rows) => rows.length && { rps: median(rows.map((r) => r.reqPerSec)), cpu: median(rows.map((r) => r.cpuMsPerRequest)), p50: median(rows.map((r) => r.p50)), p99: median(rows.map((r) => r.p99)), sql: median(rows.map((r) => r.statementsPerRequest)), failed: rows.reduce((a, r) => a + r.failed, 0) };
-    const base = summary(by('baseline'));
-    const api = summary(by('api'));
-    if (base) console.log(`| ${label} | baseline | ${fmt(base.rps)} | ${fmt(base.cpu, 3)} | ${base.p50} | ${base.p99} | ${fmt(base.sql, 2)} | | | ${base.failed} |`);
-    if (api) console.log(`| ${label} | API | ${fmt(api.rps)} | ${fmt(api.cpu, 3)} | ${api.p50} | ${api.p99} | ${fmt(api.sql, 2)} | ${base ? `${fmt(api.cpu / base.cpu, 2)}x` : '-'} | ${base ? `${fmt(api.p99 / base.p99, 2)}x` : '-'} | ${api.failed} |`);
+  if (scenarios.includes('put-fresh')) {
+    notes[fresh.label] =
+      `${fmt(opts.freshUsers)} users per round, each stream holding 1 event before the round; ` +
+      (mostFreshWrites > 1 ? `up to ${mostFreshWrites} writes per user in a round (warm-up included), so later writes met streams of up to ${mostFreshWrites} events` : 'at most one write per user');
   }
-  if (opts.json) import('node:fs').then(({ writeFileSync }) => writeFileSync(opts.json, JSON.stringify({ node: process.version, results }, null, 2)));
+  if (scenarios.includes('put-200')) {
+    const after = await streamLengths(db, heavy.ids, userStream);
+    notes[heavy.label] = `${heavy.ids.length} users (${fmt(heavy.ids.length / opts.writeConnections, 1)} per connection); streams of ${heavy.before.min}-${heavy.before.max} events at the start, ${after.min}-${after.max} at the end`;
+  }
+  if (scenarios.includes('attr')) {
+    const after = await streamLengths(db, attr.ids, attrStream);
+    notes[attr.label] = `${attr.ids.length} users, one key, a new value each request; custom-attributes streams of ${attr.before.min}-${attr.before.max} events at the start, ${after.min}-${after.max} at the end`;
+  }
+  return { rows, notes };
 }
 
-main()
-  .then(() => {
-    stopAll();
-    process.exit(0);
-  })
-  .catch((error) => {
+async function main() {
+  const loadAverageStart = os.loadavg();
+  console.error(`node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverageStart.map((l) => l.toFixed(2)).join(' ')}`);
+  const servers = await startServers();
+  const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 2, application_name: 'bench-cpu' });
+  try {
+    const { rows: first } = await db.query('SELECT min(id) AS id FROM identity.users WHERE username LIKE $1', [`${BENCH_USERNAME_PREFIX}%`]);
+    const readId = Number(first[0].id ?? 1);
+    const reads = await runReads(servers, readId);
+    const writes = scenarios.some((s) => WRITES.includes(s)) ? await runWrites(servers.api, db) : { rows: [], notes: {} };
+    const results = [...reads, ...writes.rows];
+    const run = { node: process.version, cpus: os.cpus().length, loadAverageStart, loadAverageEnd: os.loadavg(), options: { ...opts, readUserId: readId } };
+    const rows = summary(results, writes.notes);
+    if (opts.json) console.log(JSON.stringify({ ...run, summary: rows, results: results.map(({ byText, ...rest }) => rest) }, null, 2));
+    else console.log(`\n${markdown(run, rows, opts.sql)}`);
+  } finally {
+    await db.end();
+  }
+}
+
+main().then(
+  () => shutdown(0),
+  (error) => {
     console.error(error);
-    stopAll();
-    process.exit(1);
-  });
+    return shutdown(1);
+  },
+);

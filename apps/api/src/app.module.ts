@@ -10,7 +10,7 @@ import { ModerationModule } from '@app/moderation';
 import { APP_CONFIG, AuthCache, AuthCacheInvalidator, CallerDirectory, CoreModule, GitlabAuthGuard, GitlabExceptionFilter, HealthController, loggerOptions, type AppConfig } from '@app/shared';
 import { SocialModule } from '@app/social';
 import { MIGRATIONS } from '../../../migrations/index.js';
-import { bodyParsers } from './body-parsers.js';
+import { readRequest } from './body-parsers.js';
 import { CallerDirectoryAdapter } from './caller-directory.adapter.js';
 import { MetricsController } from './ops/metrics.controller.js';
 import { OpenApiController, OpenApiDocument } from './ops/openapi.controller.js';
@@ -21,9 +21,9 @@ import { RootBootstrap } from './root-bootstrap.js';
 export class ApiModule implements NestModule {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** Body parsers run after the request logger, so a malformed body is logged with its request id. */
+  /** The request reader runs after the access log (mounted first, in createApiApp), so a malformed body is logged with its request id. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(...bodyParsers(this.config)).forRoutes({ path: '*path', method: RequestMethod.ALL });
+    consumer.apply(readRequest(this.config)).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 
   static forRoot(config: AppConfig): DynamicModule {

@@ -15,23 +15,47 @@ function bodyParseFailure(error: unknown): unknown {
   return new MalformedRequestError('http.body_unparsable');
 }
 
-const reportingFailures =
-  (parser: RequestHandler): RequestHandler =>
-  (req: Request, res: Response, next: NextFunction) =>
-    parser(req, res, (error?: unknown) => next(error === undefined || error === null ? undefined : bodyParseFailure(error)));
+/** HTTP's own rule (RFC 9112 §6.3, and the parsers' `type-is`): a request has a body when it declares one. */
+function declaresBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && !Number.isNaN(Number(length)));
+}
 
 /**
- * Clients send JSON, form and multipart bodies on every write, a JSON body on DELETE included.
- * Like GitLab's Rack middleware, this layer refuses unreadable requests (a body that does not parse,
- * a NUL byte or a lone surrogate anywhere in the path or the parameters) before authentication: a
- * request that cannot be read has no parameters to authenticate or validate.
+ * Express 5 parses the query string again on every read of `req.query` (a getter), and the guard,
+ * the parameter parsing and the malformed-request check all read it: parse it once, here.
  */
-export function bodyParsers(config: AppConfig): RequestHandler[] {
-  return [
-    reportingFailures(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] })),
-    reportingFailures(express.urlencoded({ extended: true, limit: config.bodyLimitBytes })),
+function keepParsedQuery(req: Request): void {
+  Object.defineProperty(req, 'query', { value: req.query, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * Reads the request before routing. Clients send JSON, form and multipart bodies on every write, a
+ * JSON body on DELETE included; a request that declares no body (every GET and HEAD clients send)
+ * skips the parsers. Like GitLab's Rack middleware, this layer refuses unreadable requests (a body
+ * that does not parse, a NUL byte or a lone surrogate anywhere in the path or the parameters) before
+ * authentication: a request that cannot be read has no parameters to authenticate or validate.
+ * One middleware, not one per parser: each would be a router layer matched on every request.
+ */
+export function readRequest(config: AppConfig): RequestHandler {
+  const parsers: RequestHandler[] = [
+    express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }),
+    express.urlencoded({ extended: true, limit: config.bodyLimitBytes }),
     // Clients (gitbeaker, python-gitlab) send file names as UTF-8; multer would read them as latin1.
-    reportingFailures(multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: config.bodyLimitBytes, files: 5 } }).any()),
-    (req, _res, next) => next(malformedRequestError(req) ?? undefined),
+    multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: config.bodyLimitBytes, files: 5 } }).any(),
   ];
+  return (req: Request, res: Response, next: NextFunction) => {
+    keepParsedQuery(req);
+    if (!declaresBody(req)) {
+      next(malformedRequestError(req) ?? undefined);
+      return;
+    }
+    let parsed = 0;
+    const parseNext = (error?: unknown): void => {
+      if (error !== undefined && error !== null) next(bodyParseFailure(error));
+      else if (parsed < parsers.length) parsers[parsed++](req, res, parseNext);
+      else next(malformedRequestError(req) ?? undefined);
+    };
+    parseNext();
+  };
 }

@@ -30,6 +30,8 @@ export * from './queues/job-schedules.js';
 export * from './queues/redis-connection.js';
 export * from './queues/redis.provider.js';
 export * from './logging/logger-options.js';
+export * from './logging/request-id.js';
+export * from './logging/access-log.js';
 export * from './health/health.controller.js';
 export * from './core.module.js';
 export * from './auth/require-caller.js';

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { CallerUser } from './caller.js';
 import type { TokenRecord } from './caller-directory.port.js';
-import { tokenDigest } from './token-digest.js';
 
 type Resolved = { token: TokenRecord; user: CallerUser };
 type Entry = { value: Resolved; expiresAt: number };
@@ -27,20 +26,30 @@ export class AuthCache {
     return this.listening && this.config.authCacheTtlMs > 0;
   }
 
-  async remember(rawToken: string, load: () => Promise<Resolved>): Promise<Resolved> {
+  /** The cached look-up of the token with this SHA-256 `digest`, if the cache may answer. */
+  get(digest: string): Resolved | undefined {
+    if (!this.enabled) return undefined;
+    const hit = this.entries.get(digest);
+    return hit && hit.expiresAt > Date.now() ? hit.value : undefined;
+  }
+
+  /**
+   * The look-up of the token with this `digest`, from the cache or from `load`. Keys are digests,
+   * never plain tokens; the caller hashes once and passes the digest to `load` as well.
+   */
+  async remember(digest: string, load: () => Promise<Resolved>): Promise<Resolved> {
+    const hit = this.get(digest);
+    if (hit) return hit;
     if (!this.enabled) return load();
-    const key = tokenDigest(rawToken);
     const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > now) return hit.value;
     // Entries evicted while this lookup runs must not be resurrected by it.
     const generation = this.generation;
     const value = await load();
     if (!this.enabled || generation !== this.generation) return value;
     if (this.entries.size >= this.maxEntries) this.clear();
-    this.entries.set(key, { value, expiresAt: now + this.config.authCacheTtlMs });
+    this.entries.set(digest, { value, expiresAt: now + this.config.authCacheTtlMs });
     const keys = this.byUser.get(value.token.userId) ?? new Set<string>();
-    keys.add(key);
+    keys.add(digest);
     this.byUser.set(value.token.userId, keys);
     return value;
   }

@@ -10,9 +10,10 @@ import {
   UnauthorizedError,
 } from '@app/kernel';
 import type { GitlabRequest } from '../http/gitlab-request.js';
+import { RouteMetadataCache } from '../http/route-metadata-cache.js';
 import { AUTH_MODE_KEY, NUMERIC_PARAMS_KEY, SCOPES_KEY, USERS_API_KEY, type AuthMode } from './auth.decorators.js';
 import { AuthCache } from './auth-cache.js';
-import type { Caller, CallerUser, TokenScope } from './caller.js';
+import type { CallerUser, TokenScope } from './caller.js';
 import { CallerDirectory, type TokenRecord } from './caller-directory.port.js';
 import { tokenDigest } from './token-digest.js';
 import { tokenExpired } from './token-expiry.js';
@@ -27,80 +28,116 @@ const WRITE_SCOPES: TokenScope[] = ['api'];
 const REGISTERED_SCOPES = 'api read_api';
 const USERS_API_REGISTERED_SCOPES = 'read_user api read_api';
 
+/** A route's authentication requirements, read from its decorators once. */
+interface RouteAuth {
+  numeric: readonly string[];
+  mode: AuthMode;
+  /** The scopes that let a token in, by method (an `@AllowScopes` list applies to both). */
+  readScopes: readonly TokenScope[];
+  writeScopes: readonly TokenScope[];
+  /** What a 403 insufficient_scope names. */
+  registeredScopes: string;
+}
+
+function routeAuth(reflector: Reflector, targets: [Function, Function]): RouteAuth {
+  const usersApi = reflector.getAllAndOverride<boolean | undefined>(USERS_API_KEY, targets) === true;
+  const allowed = reflector.getAllAndOverride<TokenScope[] | undefined>(SCOPES_KEY, targets);
+  return {
+    numeric: reflector.getAllAndOverride<string[] | undefined>(NUMERIC_PARAMS_KEY, targets) ?? [],
+    mode: reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE_KEY, targets) ?? 'optional',
+    readScopes: allowed ?? (usersApi ? USERS_API_READ_SCOPES : READ_SCOPES),
+    writeScopes: allowed ?? WRITE_SCOPES,
+    registeredScopes: usersApi ? USERS_API_REGISTERED_SCOPES : REGISTERED_SCOPES,
+  };
+}
+
+type Resolved = { token: TokenRecord; user: CallerUser };
+
 /**
  * One guard, in Grape's order: route requirements (a non-numeric id never matched a
- * route), then token authentication, scope, account state, and sudo.
+ * route), then token authentication, scope, account state, and sudo. A request that needs
+ * no look-up (anonymous, or a token the cache holds, without sudo) is decided synchronously.
  */
 @Injectable()
 export class GitlabAuthGuard implements CanActivate {
+  private readonly routes: RouteMetadataCache<RouteAuth>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly directory: CallerDirectory,
     private readonly cache: AuthCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.routes = new RouteMetadataCache((targets) => routeAuth(reflector, targets));
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<GitlabRequest>();
-    const targets = [context.getHandler(), context.getClass()];
+    const route = this.routes.of(context);
 
-    const numeric = this.reflector.getAllAndOverride<string[] | undefined>(NUMERIC_PARAMS_KEY, targets) ?? [];
-    for (const name of numeric) {
+    for (const name of route.numeric) {
       const value = req.params?.[name];
       if (value !== undefined && !/^[0-9]+$/.test(String(value))) throw new RouteNotFoundError();
     }
 
-    const mode = this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE_KEY, targets) ?? 'optional';
-    if (mode === 'none') return true;
+    if (route.mode === 'none') return true;
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     const rawToken = extractToken(req);
     if (rawToken === null) {
-      if (mode === 'required' || (mode === 'non_get' && !isRead)) throw new UnauthorizedError();
+      if (route.mode === 'required' || (route.mode === 'non_get' && !isRead)) throw new UnauthorizedError();
       // Grape's `sudo!`: `unauthorized!` when there is no initial user.
       if (sudoIdentifier(req) !== null) throw new UnauthorizedError();
       return true;
     }
 
-    const record = await this.cache.remember(rawToken, () => this.resolve(rawToken));
-    const { token, user } = record;
+    // The only hash of this request: the cache is keyed by it and the token table stores it.
+    const digest = tokenDigest(rawToken);
+    const cached = this.cache.get(digest);
+    if (cached) return this.admit(req, route, isRead, cached);
+    return this.cache.remember(digest, () => this.resolve(digest)).then((record) => this.admit(req, route, isRead, record));
+  }
+
+  private admit(req: GitlabRequest, route: RouteAuth, isRead: boolean, { token, user }: Resolved): boolean | Promise<boolean> {
     if (token.revoked) throw new InvalidTokenError('revoked');
     if (tokenExpired(token.expiresAt)) {
       throw new InvalidTokenError('expired');
     }
     // GitLab refuses the account (find_current_user!) before sudo and the endpoint scope.
     assertMayUseApi(user, this.config.externalUrl);
-
-    const caller: Caller = { user, token, sudoer: null };
     const sudo = sudoIdentifier(req);
-    if (sudo !== null) {
-      if (!user.isAdmin) throw new ForbiddenError('Must be admin to use sudo', 'auth.sudo_requires_admin');
-      if (!token.scopes.includes('sudo')) throw new InsufficientScopeError('sudo');
-      const target = /^[0-9]+$/.test(sudo) ? await this.directory.findUserById(Number(sudo)) : await this.directory.findUserByUsername(sudo);
-      if (!target) throw new NotFoundError(null, 'auth.sudo_target_not_found', `404 User with ID or username '${sudo}' Not Found`);
-      // Sudo as yourself is no impersonation (GitLab compares the two users).
-      if (target.id !== user.id) {
-        caller.user = target;
-        caller.sudoer = user;
-      }
-    }
-    // As GitLab's `current_user`: the endpoint scope is checked only when not sudoing as someone else.
-    if (caller.user.id === user.id) {
-      const usersApi = this.reflector.getAllAndOverride<boolean | undefined>(USERS_API_KEY, targets) === true;
-      const allowed =
-        this.reflector.getAllAndOverride<TokenScope[] | undefined>(SCOPES_KEY, targets) ?? (!isRead ? WRITE_SCOPES : usersApi ? USERS_API_READ_SCOPES : READ_SCOPES);
-      if (!allowed.some((scope) => token.scopes.includes(scope))) throw new InsufficientScopeError(usersApi ? USERS_API_REGISTERED_SCOPES : REGISTERED_SCOPES);
-    }
-    req.caller = caller;
+    if (sudo !== null) return this.admitSudo(req, route, isRead, { token, user }, sudo);
+    assertScope(route, isRead, token);
+    req.caller = { user, token, sudoer: null };
     return true;
   }
 
-  private async resolve(rawToken: string): Promise<{ token: TokenRecord; user: CallerUser }> {
-    const found = await this.directory.findTokenByDigest(tokenDigest(rawToken));
+  private async admitSudo(req: GitlabRequest, route: RouteAuth, isRead: boolean, { token, user }: Resolved, sudo: string): Promise<boolean> {
+    if (!user.isAdmin) throw new ForbiddenError('Must be admin to use sudo', 'auth.sudo_requires_admin');
+    if (!token.scopes.includes('sudo')) throw new InsufficientScopeError('sudo');
+    const target = /^[0-9]+$/.test(sudo) ? await this.directory.findUserById(Number(sudo)) : await this.directory.findUserByUsername(sudo);
+    if (!target) throw new NotFoundError(null, 'auth.sudo_target_not_found', `404 User with ID or username '${sudo}' Not Found`);
+    // Sudo as yourself is no impersonation (GitLab compares the two users), and only then is
+    // the endpoint scope checked, as GitLab's `current_user` does.
+    if (target.id === user.id) {
+      assertScope(route, isRead, token);
+      req.caller = { user, token, sudoer: null };
+    } else {
+      req.caller = { user: target, token, sudoer: user };
+    }
+    return true;
+  }
+
+  private async resolve(digest: string): Promise<Resolved> {
+    const found = await this.directory.findTokenByDigest(digest);
     if (!found) throw new InvalidTokenError('unknown');
     return found;
   }
+}
 
+function assertScope(route: RouteAuth, isRead: boolean, token: TokenRecord): void {
+  const allowed = isRead ? route.readScopes : route.writeScopes;
+  if (!allowed.some((scope) => token.scopes.includes(scope))) throw new InsufficientScopeError(route.registeredScopes);
 }
 
 function extractToken(req: GitlabRequest): string | null {

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { isConnectionLoss } from '../database/pg-errors.js';
 import { DatabaseUnavailableError, DomainError, MalformedRequestError, PayloadTooLargeError, RouteNotFoundError } from '@app/kernel';
 import { toErrorResponse } from '../errors/error-body.js';
-import { requestIdFor } from '../logging/logger-options.js';
+import { requestIdFor } from '../logging/request-id.js';
 import type { GitlabRequest } from './gitlab-request.js';
 
 /** The single place where failures become GitLab's error bodies. */

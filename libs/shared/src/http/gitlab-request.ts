@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Caller } from '../auth/caller.js';
-import { MalformedRequestError } from '@app/kernel';
+import { MalformedRequestError, type MalformedRequestCode } from '@app/kernel';
 import { findTextFlaw, textFlaw } from './params/malformed-text.js';
 
 export interface GitlabRequest extends Request {
@@ -24,16 +24,28 @@ export function mergedParams(req: Request): Record<string, unknown> {
  * Header credentials need no check: Node refuses control characters in headers itself.
  */
 export function malformedRequestError(req: Request): MalformedRequestError | null {
-  for (const segment of req.path.split('/')) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return new MalformedRequestError('http.path_unparsable');
-    }
-    const flaw = textFlaw(decoded);
-    if (flaw) return new MalformedRequestError(flaw);
-  }
-  const flaw = findTextFlaw([req.query, req.body, (req as { files?: unknown }).files]);
+  const flaw = pathFlaw(req.path) ?? findTextFlaw([req.query, req.body, (req as { files?: unknown }).files]);
   return flaw ? new MalformedRequestError(flaw) : null;
+}
+
+/** The first flaw of the path's segments, percent-decoded: a NUL byte, a lone surrogate, or an escape that does not decode. */
+function pathFlaw(path: string): MalformedRequestCode | null {
+  // Most paths have no escape at all; an escape cannot span a `/`, so a whole path that decodes
+  // has the flaws its segments would have. Only a path that does not decode is walked segment by segment.
+  if (!path.includes('%')) return textFlaw(path);
+  try {
+    return textFlaw(decodeURIComponent(path));
+  } catch {
+    for (const segment of path.split('/')) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        return 'http.path_unparsable';
+      }
+      const flaw = textFlaw(decoded);
+      if (flaw) return flaw;
+    }
+    return 'http.path_unparsable';
+  }
 }

@@ -1,5 +1,8 @@
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { describe, it, expect } from '@jest/globals';
-import { redactQuery } from './logger-options.js';
+import { pino, type LoggerOptions } from 'pino';
+import { loggerOptions, redactQuery } from './logger-options.js';
 
 describe('redactQuery', () => {
   it.each([
@@ -40,5 +43,26 @@ describe('redactQuery', () => {
 
   it('given no URL, then undefined', () => {
     expect(redactQuery(undefined)).toBeUndefined();
+  });
+});
+
+describe('loggerOptions', () => {
+  it('given application code that logs a raw request, then only its summary is written: no header, no body, the URL redacted', () => {
+    const written: string[] = [];
+    const logger = pino(loggerOptions('info').pinoHttp as LoggerOptions, { write: (text: string) => written.push(text) });
+    const req = new IncomingMessage(new Socket());
+    Object.assign(req, {
+      method: 'POST',
+      url: '/api/v4/users?private_token=glpat-in-query',
+      headers: { 'private-token': 'glpat-in-header', authorization: 'Bearer glpat-bearer', 'user-agent': 'ua/1' },
+      body: { password: 'S3cret-body' },
+    });
+
+    logger.warn({ req }, 'odd request');
+
+    expect(written).toHaveLength(1);
+    const line = JSON.parse(written[0]) as { req: Record<string, unknown> };
+    expect(line.req).toEqual({ method: 'POST', url: '/api/v4/users?private_token=[REDACTED]', userAgent: 'ua/1' });
+    for (const secret of ['glpat-in-query', 'glpat-in-header', 'glpat-bearer', 'S3cret-body']) expect(written[0]).not.toContain(secret);
   });
 });

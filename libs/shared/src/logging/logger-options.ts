@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 
 /** Parameters whose values are secrets, wherever they are sent (by their decoded name, any letter case). */
 const SECRET_PARAMS = new Set(['private_token', 'access_token', 'token', 'job_token', 'password']);
@@ -43,12 +43,26 @@ export function redactQuery(url: string | undefined): string | undefined {
   return `${url.slice(0, start)}?${pairs.join('&')}`;
 }
 
-/** Accepts a caller's X-Request-Id when it is short and plain; otherwise makes one. */
-export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
-  const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
+/** A request as a log line shows it: never its headers (credentials) or body. */
+export interface RequestSummary {
+  id: unknown;
+  method: string | undefined;
+  url: string | undefined;
+  remoteAddress: string | undefined;
+  userAgent: string | undefined;
+}
+
+type SummarisedRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'socket'> & { id?: unknown; originalUrl?: string };
+
+export function requestSummary(req: SummarisedRequest): RequestSummary {
+  return {
+    id: req.id,
+    method: req.method,
+    // Express rewrites `url` inside mounted routers; `originalUrl` is what the client asked for.
+    url: redactQuery(req.originalUrl ?? req.url),
+    remoteAddress: req.socket?.remoteAddress,
+    userAgent: req.headers['user-agent'],
+  };
 }
 
 /**
@@ -64,28 +78,25 @@ function isBootReport(level: number, args: unknown[]): boolean {
   return level === INFO && typeof first === 'object' && first !== null && BOOT_CONTEXTS.has((first as { context?: unknown }).context);
 }
 
-/** JSON logs (pino) with a request id on every line and secrets redacted; Nest's boot report at `debug`. */
+/**
+ * JSON logs (pino); Nest's boot report at `debug`. Requests are logged by accessLog, one line each,
+ * so nestjs-pino's pino-http middleware (a child logger and serializers per request) is mounted on
+ * no route: `forRoutes: []`. Its logger stays the application's logger.
+ */
 export function loggerOptions(level: string): Params {
   return {
+    forRoutes: [],
     pinoHttp: {
       level,
-      genReqId: requestIdFor,
-      redact: {
-        paths: ['req.headers["private-token"]', 'req.headers.authorization', 'req.headers.cookie', 'req.body.password', 'req.body.private_token'],
-        censor: '[REDACTED]',
-      },
+      // Only these serializers, not pino-http's wrappers: an access line's `req` is a summary already.
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactQuery(req.url),
-          remoteAddress: req.remoteAddress,
-          userAgent: req.headers['user-agent'],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // A raw request or response logged by application code is summarised the same way, so its
+        // headers (PRIVATE-TOKEN, Authorization, Cookie) and body never reach a line.
+        req: (req: unknown) => (req instanceof IncomingMessage ? requestSummary(req) : req),
+        res: (res: unknown) => (res instanceof ServerResponse ? { statusCode: res.statusCode } : res),
+        err: stdSerializers.err,
       },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/-/') },
       hooks: {
         logMethod(args, write, level) {
           if (isBootReport(level, args)) return this.debug(...args);

@@ -6,36 +6,46 @@ import { RateLimitedError } from '@app/kernel';
 import type { GitlabRequest } from '../http/gitlab-request.js';
 import { REDIS } from '../queues/redis.provider.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
-import { isExempt, judge, rateLimitCounterKey, rateLimitRule, type RateLimitKey } from './rate-limit.rules.js';
+import { RouteMetadataCache } from '../http/route-metadata-cache.js';
+import { isExempt, judge, rateLimitCounterKey, rateLimitRule, type RateLimitKey, type RateLimitRule, type RateLimitSubject } from './rate-limit.rules.js';
 
 export const RATE_LIMIT_KEY = 'gitlab:rate-limit';
 
 /**
  * Counts each request of the signed-in caller against a named limit, after authentication
  * (the global auth guard runs first). Anonymous callers pass through, so the handler answers
- * them (401/403) as GitLab does; admins and allowlisted usernames are never counted.
+ * them (401/403) as GitLab does; admins and allowlisted usernames are never counted. A request
+ * that is not counted is let through synchronously, before any other work.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly limiter: RedisRateLimiter;
+  /** Each route's rule (null: not limited), read from its decorators once; rules depend only on the configuration. */
+  private readonly rules: RouteMetadataCache<{ key: RateLimitKey; rule: RateLimitRule } | null>;
 
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.limiter = new RedisRateLimiter(redis);
+    this.rules = new RouteMetadataCache((targets) => {
+      const key = reflector.getAllAndOverride<RateLimitKey | undefined>(RATE_LIMIT_KEY, targets);
+      return key ? { key, rule: rateLimitRule(key, config) } : null;
+    });
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const key = this.reflector.getAllAndOverride<RateLimitKey | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
-    if (!key) return true;
+    const limited = this.rules.of(context);
+    if (!limited) return true;
     const caller = context.switchToHttp().getRequest<GitlabRequest>().caller;
-    if (!caller) return true;
-    const rule = rateLimitRule(key, this.config);
-    if (isExempt(rule, caller.user)) return true;
-    const hit = await this.limiter.hit(rateLimitCounterKey(this.config.queuePrefix, key, caller.user), rule.intervalSeconds);
+    if (!caller || isExempt(limited.rule, caller.user)) return true;
+    return this.count(limited.key, limited.rule, caller.user);
+  }
+
+  private async count(key: RateLimitKey, rule: RateLimitRule, subject: RateLimitSubject): Promise<boolean> {
+    const hit = await this.limiter.hit(rateLimitCounterKey(this.config.queuePrefix, key, subject), rule.intervalSeconds);
     if (hit === null) return true;
     const verdict = judge(rule, hit.count, hit.ttlMs);
     if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterSeconds);

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { registerDecorator, type ValidationArguments } from 'class-validator';
 import {
   coerceBoolean,
   coerceDate,
@@ -40,7 +39,8 @@ export const COERCERS: Record<Exclude<ParamType, 'file'>, (raw: unknown) => Coer
 
 /**
  * Declares a request parameter the way a Grape `requires`/`optional` line does.
- * Declaration order is the order of error messages, as in Grape.
+ * Declaration order is the order of error messages, as in Grape. parseParams checks it with
+ * paramProblem directly (no class-validator constraint: that would cost an instance walk per request).
  */
 export function Param(type: ParamType, options: Omit<ParamSpec, 'name' | 'type' | 'required'> & { required?: boolean } = {}) {
   return (target: object, propertyKey: string | symbol): void => {
@@ -48,16 +48,6 @@ export function Param(type: ParamType, options: Omit<ParamSpec, 'name' | 'type' 
     const existing: ParamSpec[] = Reflect.getOwnMetadata(PARAMS_KEY, ctor) ?? [];
     const spec: ParamSpec = { name: String(propertyKey), type, required: options.required ?? false, ...options };
     Reflect.defineMetadata(PARAMS_KEY, [...existing.filter((p) => p.name !== spec.name), spec], ctor);
-    registerDecorator({
-      name: 'gitlabParam',
-      target: ctor,
-      propertyName: spec.name,
-      constraints: [spec],
-      validator: {
-        validate: (value: unknown) => paramProblem(spec, value) === null,
-        defaultMessage: (args?: ValidationArguments) => `${spec.name} ${paramProblem(spec, args?.value) ?? 'is invalid'}`,
-      },
-    });
   };
 }
 

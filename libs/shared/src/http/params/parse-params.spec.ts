@@ -1,4 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
+import { MaxLength } from 'class-validator';
 import { ParamsInvalidError } from '@app/kernel';
 import { INVALID } from './coercion.js';
 import { Param, ParamGroup, paramProblem, paramRulesOf, paramSpecsOf, ruleProblem, type ParamSpec } from './param.decorators.js';
@@ -63,6 +64,14 @@ class ExclusiveParams {
 class ChildWithRules extends AtLeastOneParams {
   @Param('string') extern_uid?: string;
   @Param('string') provider?: string;
+}
+
+/** A rule no `@Param` states, left to class-validator. */
+class ClassValidatedParams {
+  @Param('integer') count?: number;
+  @Param('string', { required: true })
+  @MaxLength(5)
+  code!: string;
 }
 
 /** Runs parseParams and returns the Grape messages it refused with. */
@@ -264,6 +273,20 @@ describe('parseParams', () => {
         'password, reset_password are missing, at least one parameter must be provided',
       ]);
     });
+  });
+});
+
+describe('parseParams with class-validator decorators beside @Param', () => {
+  it('given a value that breaks only the class-validator rule, then its message', () => {
+    expect(refusal(ClassValidatedParams, { code: 'toolong' })).toEqual(['code must be shorter than or equal to 5 characters']);
+  });
+
+  it('given a param its @Param refuses, then only the Grape message for it, in declaration order', () => {
+    expect(refusal(ClassValidatedParams, { count: 'x' })).toEqual(['count is invalid', 'code is missing']);
+  });
+
+  it('given values that satisfy both, then they are parsed', () => {
+    expect(parseParams(ClassValidatedParams, { code: 'abc', count: '2' })).toMatchObject({ code: 'abc', count: 2 });
   });
 });
 
