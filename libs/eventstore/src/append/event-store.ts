@@ -57,7 +57,6 @@ export interface BatchedAppendResult {
 const LOST_BATCH_PAUSES_MS = [20, 100];
 
 const STREAM_VERSION_KEY = 'es_events_stream_version_key';
-const EVENT_ID_KEY = 'es_events_event_id_key';
 
 /**
  * The stream row's bump and the event rows in one statement, for `appendBatched`. The events'
@@ -208,14 +207,14 @@ export class EventStore {
       try {
         return await this.db.batch(statements);
       } catch (error) {
+        const lost = error instanceof DatabaseUnavailableError;
         const constraint = uniqueViolationConstraint(error);
+        // After a lost send, a unique violation on a resend may be the first send's own rows
+        // (it committed after all): ask before calling it a conflict, which would decide again.
+        if ((lost || (attempt > 0 && constraint !== null)) && (await this.eventExists(firstEventId))) return null;
         if (constraint === STREAM_VERSION_KEY) throw new ConcurrencyConflictError(streamId, String(expectedVersion));
         const pause = LOST_BATCH_PAUSES_MS[attempt];
-        // A resend of a batch that did commit after all (its first send's outcome was unknown).
-        const resentAfterLoss = attempt > 0 && constraint === EVENT_ID_KEY;
-        if (!(error instanceof DatabaseUnavailableError) && !resentAfterLoss) throw error;
-        if (await this.eventExists(firstEventId)) return null;
-        if (pause === undefined || resentAfterLoss) throw error;
+        if (!lost || pause === undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }

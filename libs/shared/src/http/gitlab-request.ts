@@ -30,22 +30,17 @@ export function malformedRequestError(req: Request): MalformedRequestError | nul
 
 /** The first flaw of the path's segments, percent-decoded: a NUL byte, a lone surrogate, or an escape that does not decode. */
 function pathFlaw(path: string): MalformedRequestCode | null {
-  // Most paths have no escape at all; an escape cannot span a `/`, so a whole path that decodes
-  // has the flaws its segments would have. Only a path that does not decode is walked segment by segment.
+  // Most paths hold no escape: then the path is its own decoding.
   if (!path.includes('%')) return textFlaw(path);
-  try {
-    return textFlaw(decodeURIComponent(path));
-  } catch {
-    for (const segment of path.split('/')) {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(segment);
-      } catch {
-        return 'http.path_unparsable';
-      }
-      const flaw = textFlaw(decoded);
-      if (flaw) return flaw;
+  for (const segment of path.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return 'http.path_unparsable';
     }
-    return 'http.path_unparsable';
+    const flaw = textFlaw(decoded);
+    if (flaw) return flaw;
   }
+  return null;
 }
