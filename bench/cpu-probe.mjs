@@ -8,6 +8,15 @@
 import diagnostics from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// The API measured without the per-request activity touch (the `activity` scenario's reference):
+// the tracker is the only thing replaced, in this process only.
+if (process.env.BENCH_ACTIVITY_TOUCH === 'off') {
+  const tracker = path.join(process.cwd(), 'dist/libs/activity/src/application/activity/activity-tracker.js');
+  const { ActivityTracker } = await import(pathToFileURL(tracker).href);
+  ActivityTracker.prototype.touch = function untracked() {};
+}
 
 if (process.send) {
   let statements = 0;

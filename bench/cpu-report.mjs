@@ -26,6 +26,7 @@ function summarise(rows) {
   if (rows.length === 0) return null;
   const pick = (field) => median(rows.map((r) => r[field]));
   return {
+    label: rows[0].serverLabel ?? null,
     rounds: rows.length,
     reqPerSec: pick('reqPerSec'),
     cpuMsPerRequest: pick('cpuMsPerRequest'),
@@ -65,8 +66,8 @@ export function markdown(run, rows, withSql) {
     `| ${scenario} | ${server} | ${fmt(s.reqPerSec)} | ${fmt(s.cpuMsPerRequest, 3)} | ${s.p50} | ${s.p99} | ${fmt(s.roundTripsPerRequest, 2)} | ` +
     `${ratio ? `${fmt(ratio.cpu, 2)}x` : ''} | ${ratio ? `${fmt(ratio.p99, 2)}x` : ''} | ${s.failed} |`;
   for (const row of rows) {
-    if (row.baseline) lines.push(line(row.scenario, 'baseline', row.baseline, null));
-    if (row.api) lines.push(line(row.scenario, 'API', row.api, row.ratio));
+    if (row.baseline) lines.push(line(row.scenario, row.baseline.label ?? 'baseline', row.baseline, null));
+    if (row.api) lines.push(line(row.scenario, row.api.label ?? 'API', row.api, row.ratio));
   }
   const notes = rows.filter((row) => row.note);
   if (notes.length) lines.push('', ...notes.map((row) => `- ${row.scenario}: ${row.note}`));

@@ -91,3 +91,16 @@ export async function streamLengths(db, ids, streamOf) {
   );
   return { min: Number(rows[0].min), max: Number(rows[0].max) };
 }
+
+/**
+ * Bench users for the moderation scenario, highest ids first (away from the other scenarios'
+ * lowest-first picks), each with the state it is in now, so that every request changes it.
+ */
+export async function moderationUsers(db, count) {
+  const { rows } = await db.query(
+    `SELECT u.id, COALESCE(s.state, 'active') AS state FROM identity.users u LEFT JOIN moderation.user_states s ON s.user_id = u.id
+      WHERE u.username LIKE $1 AND COALESCE(s.state, 'active') IN ('active', 'blocked') ORDER BY u.id DESC LIMIT $2`,
+    [`${BENCH_USERNAME_PREFIX}%`, count],
+  );
+  return rows.map((r) => ({ id: Number(r.id), blocked: r.state === 'blocked' }));
+}

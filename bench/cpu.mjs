@@ -15,10 +15,10 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { BENCH_QUEUE_PREFIX, BENCH_USERNAME_PREFIX, DEFAULT_DATABASE_URL, DEFAULT_ROOT_TOKEN, REPO, assertLocal, fail, fmt, parseArgs, requireDist, sleep } from './common.mjs';
 import { markdown, summary } from './cpu-report.mjs';
-import { attributeUsers, freshUsers, heavyUsers, streamLengths } from './cpu-users.mjs';
+import { attributeUsers, freshUsers, heavyUsers, moderationUsers, streamLengths } from './cpu-users.mjs';
 
-const READS = ['get', 'me', 'list'];
-const WRITES = ['put-fresh', 'put-200', 'attr'];
+const READS = ['get', 'me', 'list', 'activity'];
+const WRITES = ['put-fresh', 'put-200', 'attr', 'moderate'];
 const HEAVY_EVENTS = 200;
 const USAGE = `Usage: node bench/cpu.mjs [options]
 
@@ -31,6 +31,7 @@ const USAGE = `Usage: node bench/cpu.mjs [options]
   --fresh-users N        untouched users per round of put-fresh (default 3000)
   --heavy-users N        users with ${HEAVY_EVENTS}+ events for put-200 (default 32)
   --attribute-users N    users for attr (default 2000)
+  --moderation-users N   users for moderate (default 2000)
   --database-url URL     default: $DATABASE_URL or ${DEFAULT_DATABASE_URL}
   --port N               API port (default 3350); the baseline uses port + 1
   --sql                  also print the SQL statements each server sent per request
@@ -45,6 +46,11 @@ Scenarios (all as root, whose token the API caches):
   put-200    the same PUT on users whose stream holds ${HEAVY_EVENTS} or more events (brought there with
              bio updates through the API the first time; later runs reuse them, so they grow)
   attr       PUT /api/v4/users/:id/custom_attributes/:key, one event on a short stream
+  activity   GET /api/v4/users/:id on the API as it runs, against a second API process whose
+             per-request activity touch is replaced by nothing (BENCH_ACTIVITY_TOUCH=off in
+             bench/cpu-probe.mjs), alternately: what the touch costs
+  moderate   POST /api/v4/users/:id/block, then unblock, … spread over --moderation-users users,
+             each request a transition (one event on the user's moderation stream)
 
 Needs \`npm run build\`, PostgreSQL and Redis; the API creates and migrates the database on first
 start. Seed users first (node bench/seed.mjs --users 20000): creating them through the API is slower.
@@ -62,6 +68,7 @@ const opts = parseArgs(
     freshUsers: 3000,
     heavyUsers: 32,
     attributeUsers: 2000,
+    moderationUsers: 2000,
     databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
     port: 3350,
     sql: false,
@@ -77,6 +84,7 @@ if (!(opts.duration > 0 && opts.rounds >= 1 && opts.warmup >= 0)) fail('--durati
 const TOKEN = process.env.ROOT_PERSONAL_ACCESS_TOKEN || DEFAULT_ROOT_TOKEN;
 const API = `http://127.0.0.1:${opts.port}`;
 const BASELINE = `http://127.0.0.1:${opts.port + 1}`;
+const UNTRACKED = `http://127.0.0.1:${opts.port + 2}`;
 const PROBE = ['--import', path.join(REPO, 'bench/cpu-probe.mjs')];
 const RUN = Date.now().toString(36);
 const headers = { 'private-token': TOKEN };
@@ -189,7 +197,7 @@ function delta(after, before) {
 }
 
 /** Warms up, then runs autocannon against one server, reading that server's probe around the measured window. */
-async function measure(child, { url, connections, requests, scenario, server }) {
+async function measure(child, { url, connections, requests, scenario, server, serverLabel }) {
   const warm = opts.warmup > 0 ? await autocannon({ url, connections, duration: opts.warmup, requests: requests() }) : null;
   const before = await quietProbe(child);
   const result = await autocannon({ url, connections, duration: opts.duration, requests: requests() });
@@ -200,6 +208,7 @@ async function measure(child, { url, connections, requests, scenario, server }) 
   const row = {
     scenario,
     server,
+    serverLabel,
     requests: result.requests.total,
     served,
     ok,
@@ -214,7 +223,7 @@ async function measure(child, { url, connections, requests, scenario, server }) 
     loadAverage: os.loadavg(),
   };
   console.error(
-    `  ${scenario}, ${server}: ${fmt(row.reqPerSec)} req/s, ${fmt(row.cpuMsPerRequest, 3)} ms CPU/req, p50 ${row.p50} ms, p99 ${row.p99} ms, ` +
+    `  ${scenario}, ${serverLabel ?? server}: ${fmt(row.reqPerSec)} req/s, ${fmt(row.cpuMsPerRequest, 3)} ms CPU/req, p50 ${row.p50} ms, p99 ${row.p99} ms, ` +
       `${fmt(row.roundTripsPerRequest, 2)} round trips/req${row.failed ? `, ${row.failed} failed` : ''}`,
   );
   return row;
@@ -239,13 +248,31 @@ function putEach(ids, route, body) {
   ];
 }
 
+/** Block, then unblock, … round-robin over `users`: each request a transition of a user no other connection is on. */
+function toggleEach(users) {
+  let n = 0;
+  return () => [
+    {
+      method: 'POST',
+      headers,
+      setupRequest(req) {
+        const user = users[n % users.length];
+        n += 1;
+        req.path = `/api/v4/users/${user.id}/${user.blocked ? 'unblock' : 'block'}`;
+        user.blocked = !user.blocked;
+        return req;
+      },
+    },
+  ];
+}
+
 // --- the run ---------------------------------------------------------------------------------
 
 async function startServers() {
   const apiEntry = requireDist('apps/api/src/main.js');
   const workerEntry = requireDist('apps/worker/src/main.js');
   requireDist('libs/identity/src/infrastructure/user-row.js');
-  for (const url of [API, BASELINE]) if (await answers(url)) fail(`something already answers on ${url}: pick another --port`);
+  for (const url of [API, BASELINE, UNTRACKED]) if (await answers(url)) fail(`something already answers on ${url}: pick another --port`);
   const api = forkProbed('api', apiEntry, [], serverEnv());
   const workerLog = logFile('worker');
   const workerOut = openSync(workerLog, 'a');
@@ -253,7 +280,12 @@ async function startServers() {
   await waitFor(`${API}/api/v4/users/1`);
   const baseline = forkProbed('baseline', path.join(REPO, 'bench/baseline.mjs'), ['--port', String(opts.port + 1), '--database-url', opts.databaseUrl], process.env);
   await waitFor(`${BASELINE}/users/1`);
-  return { api, baseline };
+  let untracked = null;
+  if (scenarios.includes('activity')) {
+    untracked = forkProbed('api-untracked', apiEntry, [], { ...serverEnv(), PORT: String(opts.port + 2), BENCH_ACTIVITY_TOUCH: 'off' });
+    await waitFor(`${UNTRACKED}/api/v4/users/1`);
+  }
+  return { api, baseline, untracked };
 }
 
 async function runReads(servers, readId) {
@@ -261,13 +293,22 @@ async function runReads(servers, readId) {
     get: { label: 'GET /api/v4/users/:id', api: get(`/api/v4/users/${readId}`), baseline: get(`/users/${readId}`) },
     me: { label: 'GET /api/v4/user', api: get('/api/v4/user'), baseline: get('/users/1') },
     list: { label: 'GET /api/v4/users?per_page=20', api: get('/api/v4/users?per_page=20'), baseline: get('/users?per_page=20') },
+    // The reference here is the same API without the activity touch (its own process), not the bare server.
+    activity: {
+      label: 'GET /api/v4/users/:id, activity touch on vs off',
+      api: get(`/api/v4/users/${readId}`),
+      baseline: get(`/api/v4/users/${readId}`),
+      reference: { child: servers.untracked, url: UNTRACKED, label: 'API, touch off' },
+      subject: 'API, touch on',
+    },
   };
   const rows = [];
   for (const key of READS.filter((s) => scenarios.includes(s))) {
     const s = reads[key];
     for (let round = 0; round < opts.rounds; round++) {
       for (const server of ['baseline', 'api']) {
-        rows.push(await measure(servers[server], { url: server === 'api' ? API : BASELINE, connections: opts.connections, requests: s[server], scenario: s.label, server }));
+        const target = server === 'api' ? { child: servers.api, url: API, label: s.subject } : (s.reference ?? { child: servers.baseline, url: BASELINE });
+        rows.push(await measure(target.child, { url: target.url, connections: opts.connections, requests: s[server], scenario: s.label, server, serverLabel: target.label }));
       }
     }
   }
@@ -283,6 +324,7 @@ async function runWrites(api, db) {
   const fresh = { label: 'PUT /api/v4/users/:id, 1-event streams', ids: [] };
   const heavy = { label: `PUT /api/v4/users/:id, ${HEAVY_EVENTS}+-event streams`, ids: [] };
   const attr = { label: 'PUT /api/v4/users/:id/custom_attributes/:key', ids: [] };
+  const moderate = { label: 'POST /api/v4/users/:id/block and /unblock, alternately', ids: [] };
   if (scenarios.includes('put-200')) {
     heavy.ids = await heavyUsers(db, API, jsonHeaders, opts.heavyUsers, HEAVY_EVENTS);
     heavy.before = await streamLengths(db, heavy.ids, userStream);
@@ -293,6 +335,12 @@ async function runWrites(api, db) {
     attr.ids = await attributeUsers(db, opts.attributeUsers);
     attr.before = await streamLengths(db, attr.ids, attrStream);
     attr.requests = putEach(attr.ids, (id) => `/api/v4/users/${id}/custom_attributes/bench_cpu`, (value) => ({ value }));
+  }
+  if (scenarios.includes('moderate')) {
+    const users = await moderationUsers(db, opts.moderationUsers);
+    moderate.ids = users.map((user) => user.id);
+    moderate.before = await streamLengths(db, moderate.ids, (id) => `moderation.user-${id}`);
+    moderate.requests = toggleEach(users);
   }
   const write = (s, requests) => measure(api, { url: API, connections: opts.writeConnections, requests, scenario: s.label, server: 'api' });
   let mostFreshWrites = 0;
@@ -306,6 +354,7 @@ async function runWrites(api, db) {
     }
     if (scenarios.includes('put-200')) rows.push(await write(heavy, heavy.requests));
     if (scenarios.includes('attr')) rows.push(await write(attr, attr.requests));
+    if (scenarios.includes('moderate')) rows.push(await write(moderate, moderate.requests));
   }
   if (scenarios.includes('put-fresh')) {
     notes[fresh.label] =
@@ -319,6 +368,10 @@ async function runWrites(api, db) {
   if (scenarios.includes('attr')) {
     const after = await streamLengths(db, attr.ids, attrStream);
     notes[attr.label] = `${attr.ids.length} users, one key, a new value each request; custom-attributes streams of ${attr.before.min}-${attr.before.max} events at the start, ${after.min}-${after.max} at the end`;
+  }
+  if (scenarios.includes('moderate')) {
+    const after = await streamLengths(db, moderate.ids, (id) => `moderation.user-${id}`);
+    notes[moderate.label] = `${moderate.ids.length} users, each request the opposite of the user's last (block an active user, unblock a blocked one); moderation streams of ${moderate.before.min}-${moderate.before.max} events at the start, ${after.min}-${after.max} at the end`;
   }
   return { rows, notes };
 }

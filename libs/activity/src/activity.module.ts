@@ -1,14 +1,18 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { ProjectionRegistry } from '@app/eventstore';
+import { CallerActivity } from '@app/shared';
 import { AuditEventsController } from './api/audit-events.controller.js';
+import { ActivityTracker } from './application/activity/activity-tracker.js';
+import { ActivityWorker } from './application/workers/activity.worker.js';
 import { AuditWorker } from './application/workers/audit.worker.js';
 import { AuditEventsRepository } from './infrastructure/audit-events.repository.js';
+import { LastActivityLookup } from './infrastructure/last-activity.lookup.js';
 import { UserActivityProjection } from './infrastructure/user-activity.projection.js';
 
-/** The audit worker and repository, for the worker process. */
+/** Activity's projections, query port and job handlers, for both processes. */
 @Module({
-  providers: [AuditEventsRepository, AuditWorker, UserActivityProjection],
-  exports: [AuditWorker, AuditEventsRepository],
+  providers: [AuditEventsRepository, AuditWorker, ActivityWorker, UserActivityProjection, LastActivityLookup],
+  exports: [AuditWorker, AuditEventsRepository, LastActivityLookup],
 })
 export class ActivityCoreModule implements OnModuleInit {
   constructor(
@@ -21,8 +25,11 @@ export class ActivityCoreModule implements OnModuleInit {
   }
 }
 
+/** The API's part: the audit endpoints, and the tracker the auth guard tells of every authenticated request. */
 @Module({
   imports: [ActivityCoreModule],
   controllers: [AuditEventsController],
+  providers: [ActivityTracker, { provide: CallerActivity, useExisting: ActivityTracker }],
+  exports: [ActivityCoreModule, CallerActivity],
 })
 export class ActivityModule {}

@@ -1,2 +1,2 @@
-/** Activity's published events. None yet: last activity and sign-ins arrive with their own issues. */
-export {};
+/** Activity's published events: what other contexts may consume. */
+export * from './domain/user-activity/user-activity.events.js';

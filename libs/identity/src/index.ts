@@ -6,5 +6,6 @@ export { UpdateUser, type UpdateUserInput } from './application/commands/update-
 export { DeleteUser, type DeleteUserInput } from './application/commands/delete-user/delete-user.command.js';
 export { GetUser } from './application/queries/get-user/get-user.query.js';
 export { UserNotFoundError } from './domain/user/user.errors.js';
+export { SetCustomAttribute } from './application/commands/set-custom-attribute/set-custom-attribute.command.js';
 export { CUSTOM_ATTRIBUTES_PROJECTION } from './infrastructure/custom-attributes.projection.js';
 export { USER_PREFERENCES_PROJECTION } from './infrastructure/user-preferences.projection.js';

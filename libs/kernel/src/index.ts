@@ -9,3 +9,4 @@ export * from './events/upcaster.js';
 export * from './audit/audit-mapping.js';
 export * from './commands/decider.js';
 export * from './events/user-lifecycle.js';
+export * from './users/user-types.js';

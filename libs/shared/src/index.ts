@@ -15,6 +15,7 @@ export * from './http/params/parse-params.js';
 export * from './http/params/request-params.decorator.js';
 export * from './auth/caller.js';
 export * from './auth/caller-directory.port.js';
+export * from './auth/caller-activity.port.js';
 export * from './auth/auth.decorators.js';
 export * from './auth/auth-cache.js';
 export * from './auth/gitlab-auth.guard.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, eventually, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, eventually, setAccountState, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import type { UserStateName } from '../../../libs/moderation/src/events.js';
 
 type Scope = 'api' | 'read_api' | 'read_user' | 'sudo' | 'admin_mode';
 const SCOPES: Scope[] = ['api', 'read_api', 'read_user', 'sudo', 'admin_mode'];
@@ -11,6 +12,8 @@ interface Route {
   path: string;
   /** GitLab's `API::Users`: its GET routes also let `read_user` in. */
   usersApi: boolean;
+  /** The status of a success when it is not the method's usual one (reject answers 200). */
+  success?: number;
   request(ctx: TestContext): Promise<{ url: string; body?: Record<string, unknown> }>;
 }
 
@@ -26,6 +29,19 @@ async function customAttribute(ctx: TestContext): Promise<string> {
   return key;
 }
 const fresh = async (ctx: TestContext, attributes: Record<string, unknown> = {}) => (await createUserWithToken(ctx, attributes)).id;
+/** A new user in `state` (a never-active one, so deactivation is allowed). */
+const freshIn = async (ctx: TestContext, state: UserStateName) => {
+  const id = await fresh(ctx);
+  await setAccountState(ctx, id, state);
+  return id;
+};
+const moderation = (action: string, request: (ctx: TestContext) => Promise<number>, success?: number): Route => ({
+  method: 'post',
+  path: `/api/v4/users/{id}/${action}`,
+  usersApi: true,
+  success,
+  request: async (ctx) => ({ url: `/api/v4/users/${await request(ctx)}/${action}` }),
+});
 
 /** Every operation of the API (checked against the OpenAPI document below). */
 const ROUTES: Route[] = [
@@ -58,6 +74,14 @@ const ROUTES: Route[] = [
   },
   { method: 'get', path: '/api/v4/user/preferences', usersApi: true, request: async () => ({ url: '/api/v4/user/preferences' }) },
   { method: 'put', path: '/api/v4/user/preferences', usersApi: true, request: async () => ({ url: '/api/v4/user/preferences', body: { show_whitespace_in_diffs: true } }) },
+  moderation('block', fresh),
+  moderation('unblock', (ctx) => freshIn(ctx, 'blocked')),
+  moderation('deactivate', fresh),
+  moderation('activate', (ctx) => freshIn(ctx, 'deactivated')),
+  moderation('ban', fresh),
+  moderation('unban', (ctx) => freshIn(ctx, 'banned')),
+  moderation('approve', (ctx) => freshIn(ctx, 'blocked_pending_approval')),
+  moderation('reject', (ctx) => freshIn(ctx, 'blocked_pending_approval'), 200),
   { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },
   {
     method: 'get',
@@ -95,7 +119,8 @@ describe('token scopes on every route: api, read_api, read_user, sudo, admin_mod
   it('covers every token-authenticated operation of the OpenAPI document (health, metrics and avatar files take no token)', async () => {
     const doc = (await ctx.http.get('/api/v4/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths)
-      .filter(([path]) => path.startsWith('/api/v4/'))
+      // Sign-up is the one /api/v4 operation that takes no token.
+      .filter(([path]) => path.startsWith('/api/v4/') && path !== '/api/v4/users/sign_up')
       .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
     expect(ROUTES.map((route) => `${route.method} ${route.path}`).sort()).toEqual(documented.sort());
   });
@@ -105,7 +130,7 @@ describe('token scopes on every route: api, read_api, read_user, sudo, admin_mod
     const { url, body } = await route.request(ctx);
     const res = await ctx.http[route.method](url).set('PRIVATE-TOKEN', admins.get(scope)!.token).send(body);
     if (allows(route, scope)) {
-      const success = { get: 200, post: 201, put: 200, delete: 204 }[route.method];
+      const success = route.success ?? { get: 200, post: 201, put: 200, delete: 204 }[route.method];
       expect({ scope, status: res.status }).toEqual({ scope, status: success });
     } else {
       expect(res.status).toBe(403);

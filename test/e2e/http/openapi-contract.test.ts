@@ -129,7 +129,13 @@ describe('the OpenAPI document describes every answer of every operation', () =>
   };
 
   beforeAll(async () => {
-    ctx = await startTestApp('openapi_contract', { usersGetByIdLimit: RATE_LIMIT, bodyLimitBytes: BODY_LIMIT });
+    ctx = await startTestApp('openapi_contract', {
+      usersGetByIdLimit: RATE_LIMIT,
+      bodyLimitBytes: BODY_LIMIT,
+      signupEnabled: true,
+      requireAdminApprovalAfterUserSignup: true,
+      signupLimit: 2,
+    });
     const res = await ctx.http.get('/api/v4/openapi.json');
     expect(res.status).toBe(200);
     contract = new Contract(res.body as Document);
@@ -153,7 +159,9 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     for (const [path, item] of Object.entries(contract.document.paths)) {
       for (const operation of Object.values(item)) {
         if (path.startsWith('/-/')) expect({ path, security: operation.security }).toEqual({ path, security: [] });
-        if (path.startsWith('/api/v4/')) expect({ path, security: operation.security }).toEqual({ path, security: expect.arrayContaining([{ 'private-token': [] }]) });
+        // Sign-up is the one /api/v4 operation anyone may call without a token.
+        if (path === '/api/v4/users/sign_up') expect({ path, security: operation.security }).toEqual({ path, security: [] });
+        else if (path.startsWith('/api/v4/')) expect({ path, security: operation.security }).toEqual({ path, security: expect.arrayContaining([{ 'private-token': [] }]) });
       }
     }
   });
@@ -335,6 +343,41 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     const res = await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', ctx.rootToken).set('X-Padding', 'x'.repeat(17 * 1024));
     expect(contract.problems('get', '/api/v4/user', res)).toEqual([]);
     expect(res.status).toBe(431);
+  });
+
+  it('moderation: true, null and false bodies, Success messages, and the refusals (403, 404, 409)', async () => {
+    const target = await createUserWithToken(ctx);
+    expect((await call(201, 'post', `/api/v4/users/${target.id}/block`)).text).toBe('true');
+    expect((await call(201, 'post', `/api/v4/users/${target.id}/block`)).text).toBe('null');
+    await call(403, 'post', `/api/v4/users/${target.id}/deactivate`);
+    await call(403, 'post', `/api/v4/users/${target.id}/activate`);
+    await call(403, 'post', `/api/v4/users/${target.id}/ban`);
+    await call(403, 'post', `/api/v4/users/${target.id}/unban`);
+    expect((await call(201, 'post', `/api/v4/users/${target.id}/unblock`)).text).toBe('true');
+    expect((await call(201, 'post', `/api/v4/users/${target.id}/unblock`)).text).toBe('false');
+    await call(201, 'post', `/api/v4/users/${target.id}/ban`);
+    await call(201, 'post', `/api/v4/users/${target.id}/unban`);
+    const dormant = await createUserWithToken(ctx);
+    expect((await call(201, 'post', `/api/v4/users/${dormant.id}/deactivate`)).text).toBe('true');
+    expect((await call(201, 'post', `/api/v4/users/${dormant.id}/deactivate`)).text).toBe('null');
+    await call(403, 'post', `/api/v4/users/${dormant.id}/unblock`);
+    await call(201, 'post', `/api/v4/users/${dormant.id}/activate`);
+    await call(409, 'post', `/api/v4/users/${dormant.id}/approve`);
+    await call(409, 'post', `/api/v4/users/${dormant.id}/reject`);
+    await call(404, 'post', '/api/v4/users/999999/approve', { token: alice.token });
+    await call(404, 'post', '/api/v4/users/999999/block');
+    await call(401, 'post', `/api/v4/users/${dormant.id}/ban`, { token: null });
+  });
+
+  it('sign-up: 201 pending, approve and reject 201 and 200, 400, 409 and 429', async () => {
+    const first = await call(201, 'post', '/api/v4/users/sign_up', { token: null, body: newUser() });
+    expect(first.body.state).toBe('blocked_pending_approval');
+    expect((await call(201, 'post', `/api/v4/users/${first.body.id}/approve`)).body).toEqual({ message: 'Success' });
+    const second = await call(201, 'post', '/api/v4/users/sign_up', { token: null, body: newUser() });
+    await call(403, 'post', `/api/v4/users/${second.body.id}/reject`, { token: alice.token });
+    expect((await call(200, 'post', `/api/v4/users/${second.body.id}/reject`)).body).toEqual({ message: 'Success' });
+    // The limit (2 per window from this address) is spent: even a bad request is refused first.
+    await call(429, 'post', '/api/v4/users/sign_up', { token: null, body: newUser() });
   });
 
   it('then every operation of the document was called, with a success and with a failure', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CommandPath, CONFLICT_RETRY, ConcurrencyConflictError } from '../../../libs/eventstore/src/index.js';
+import { CommandPath, CONFLICT_RETRY, ConcurrencyConflictError, EventStore, UpcasterRegistry } from '../../../libs/eventstore/src/index.js';
 import { ConflictError, type Decider, type NewEvent, type Queryable } from '../../../libs/kernel/src/index.js';
 import { SYSTEM_METADATA } from '../../../libs/shared/src/index.js';
 import { startTestApp, unique, type TestContext } from '../../support/test-app.js';
@@ -118,17 +118,38 @@ describe('the one command path: load, fold, decide, append at the version read, 
     expect(await versionOf(id)).toBe(1);
   });
 
+  it('runs the commands of one process on one stream in turn: each is decided once, none retries', async () => {
+    const id = stream();
+    let decided = 0;
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        path.handle(id, counter, () => {
+          decided += 1;
+          return { add: 1 };
+        }, options),
+      ),
+    );
+    expect(decided).toBe(30);
+    expect(results.map((result) => result.version)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // A failed command does not stop the queue behind it.
+    const failing = path.handle(id, counter, { add: 100, limit: 5 }, options);
+    const next = path.handle(id, counter, { add: 1 }, options);
+    await expect(failing).rejects.toThrow('over the limit 5');
+    await expect(next).resolves.toMatchObject({ version: 31, state: 31 });
+  });
+
   it('gives up with the typed conflict when every attempt loses', async () => {
     const id = stream();
     await path.handle(id, counter, { add: 1 }, options);
-    // Each attempt, after it has read the stream, sees another writer move it on.
+    // Each attempt, after it has read the stream, sees a writer in another process move it on.
+    const otherProcess = new CommandPath(ctx.api.get(EventStore), ctx.api.get(UpcasterRegistry));
     let attempts = 0;
     const losing = path.handle(
       id,
       counter,
       async () => {
         attempts += 1;
-        await path.handle(id, counter, { add: 1 }, options);
+        await otherProcess.handle(id, counter, { add: 1 }, options);
         return { add: 1 };
       },
       options,

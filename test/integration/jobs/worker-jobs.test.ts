@@ -13,6 +13,8 @@ import {
   JobHandler,
   JobName,
   JobSchedules,
+  JOBS,
+  declaredQueues,
   loadConfig,
   QueueName,
   QueueRegistry,
@@ -44,10 +46,12 @@ describe('worker: every job runs through the handler that declared it', () => {
     );
   }
 
-  it('found one handler per declared job on the providers, all on the audit queue', () => {
+  it('found one handler per declared job on the providers, each on the queue JOBS gives it', () => {
     const handlers = worker.get(QueueWorkers).handlers;
-    expect(handlers.queues()).toEqual([QueueName.Audit]);
-    expect(handlers.jobsOf(QueueName.Audit).sort()).toEqual(Object.values(JobName).sort());
+    expect([...handlers.queues()].sort()).toEqual(declaredQueues().sort());
+    for (const name of declaredQueues()) {
+      expect(handlers.jobsOf(name).sort()).toEqual(Object.values(JobName).filter((job) => JOBS[job] === name).sort());
+    }
   });
 
   it("dispatches a relayed event's job and a scheduled job each to its own handler", async () => {
@@ -105,14 +109,14 @@ describe('worker: every job runs through the handler that declared it', () => {
   });
 
   it('the API creates, measures and shows only the declared queues', async () => {
-    expect(ctx.api.get(QueueRegistry).all().map((declared) => declared.name)).toEqual([QueueName.Audit]);
+    expect(ctx.api.get(QueueRegistry).all().map((declared) => declared.name)).toEqual(declaredQueues());
     const metrics = await ctx.http.get('/-/metrics');
     expect(metrics.status).toBe(200);
     const queues = new Set([...metrics.text.matchAll(/^gitlab_users_queue_jobs\{[^}]*queue="([^"]+)"/gm)].map((match) => match[1]));
-    expect([...queues]).toEqual([QueueName.Audit]);
+    expect([...queues].sort()).toEqual(declaredQueues().sort());
     const dashboard = await ctx.http.get('/-/queues/api/queues').auth('operator', ctx.rootToken);
     expect(dashboard.status).toBe(200);
-    expect((dashboard.body as { queues: { name: string }[] }).queues.map((shown) => shown.name)).toEqual([QueueName.Audit]);
+    expect((dashboard.body as { queues: { name: string }[] }).queues.map((shown) => shown.name).sort()).toEqual(declaredQueues().sort());
   });
 });
 
@@ -130,6 +134,16 @@ class ReconcileHandler {
   async reconcile(): Promise<number> {
     return 0;
   }
+}
+
+/** The other contexts' jobs, handled by stand-ins so that each boot below is about the audit queue alone. */
+@Injectable()
+class OtherQueuesHandler {
+  @JobHandler(QueueName.Activity, JobName.ActivityRecordUserActivity)
+  async activity(): Promise<void> {}
+
+  @JobHandler(QueueName.Moderation, JobName.ModerationDeleteRejectedUser)
+  async rejected(): Promise<void> {}
 }
 
 @Injectable()
@@ -154,7 +168,7 @@ describe('worker boot: the handlers found must match the declared jobs', () => {
   function boot(providers: Provider[]): Promise<INestApplicationContext> {
     @Module({
       imports: [DiscoveryModule],
-      providers: [QueueWorkers, JobSchedules, QueueRegistry, { provide: APP_CONFIG, useValue: config }, ...providers],
+      providers: [QueueWorkers, JobSchedules, QueueRegistry, { provide: APP_CONFIG, useValue: config }, OtherQueuesHandler, ...providers],
     })
     class JobsModule {}
     return NestFactory.createApplicationContext(JobsModule, { logger: false, abortOnError: false });
@@ -176,7 +190,7 @@ describe('worker boot: the handlers found must match the declared jobs', () => {
     const app = await boot([RecordHandler, ReconcileHandler]);
     try {
       const handlers = app.get(QueueWorkers).handlers;
-      expect(handlers.queues()).toEqual([QueueName.Audit]);
+      expect([...handlers.queues()].sort()).toEqual(declaredQueues().sort());
       await expect(handlers.dispatch(QueueName.Audit, { name: JobName.AuditRecordEvent, id: 'j1' } as Job)).resolves.toBe('recorded j1');
     } finally {
       await app.close();
@@ -198,7 +212,7 @@ describe('worker boot: the handlers found must match the declared jobs', () => {
 
   it('refuses to boot when a handler names a queue that is not declared', async () => {
     expect(await bootProblems([RecordHandler, StatusExpiryHandler])).toEqual([
-      'Job handler StatusExpiryHandler.expire names queue "status-expiry", which is not a QueueName (known: "audit"). ' +
+      `Job handler StatusExpiryHandler.expire names queue "status-expiry", which is not a QueueName (known: ${declaredQueues().map((name) => `"${name}"`).join(', ')}). ` +
         'Correct its @JobHandler, or add the queue to QueueName (libs/shared/src/queues/queue-names.ts).',
     ]);
   });

@@ -198,6 +198,15 @@ export const COMPONENT_SCHEMAS = {
       created_at: dateTime,
     },
   }),
+  ModerationResult: {
+    description:
+      'What a state action answers, as GitLab does: `true` for a transition (and for `activate` on an active user), `null` when `block` or `deactivate` finds the user already so, `false` when `unblock` finds nothing to undo',
+    type: ['boolean', 'null'],
+  },
+  SuccessMessage: closedObject('`{"message":"Success"}`: the answer of `approve` (201) and `reject` (200)', { always: { message: { const: 'Success' } } }),
+  SignedUpUser: closedObject('A new self-service user', {
+    always: { id: integer, username: text, name: text, email: text, state: { type: 'string', enum: ['active', 'blocked_pending_approval'] } },
+  }),
   Error: ERROR,
   Liveness: closedObject('The process answers', { always: { status: { const: 'ok' } } }),
   Readiness: closedObject('Whether PostgreSQL and Redis answer', {

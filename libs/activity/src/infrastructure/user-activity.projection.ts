@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import type { ProjectedEvent, Queryable } from '@app/kernel';
 import { PerUserRowProjection } from '@app/eventstore';
 import { USER_LIFECYCLE } from '@app/identity/events';
+import { USER_ACTIVITY_RECORDED, type UserActivityRecordedData } from '../domain/user-activity/user-activity.events.js';
 
 /** `activity.user_activity`: last activity day and sign-in history, one row per user. */
 @Injectable()
 export class UserActivityProjection extends PerUserRowProjection {
   constructor() {
-    super('activity.user_activity', 'activity.user_activity', USER_LIFECYCLE);
+    super('activity.user_activity', 'activity.user_activity', USER_LIFECYCLE, [USER_ACTIVITY_RECORDED]);
+  }
+
+  protected override async applyOwn(event: ProjectedEvent, db: Queryable): Promise<void> {
+    if (event.type !== USER_ACTIVITY_RECORDED) return;
+    const data = event.data as UserActivityRecordedData;
+    await db.query(
+      'UPDATE activity.user_activity SET last_activity_on = $2 WHERE user_id = $1 AND (last_activity_on IS NULL OR last_activity_on < $2)',
+      [data.user_id, data.day],
+    );
   }
 }

@@ -54,9 +54,17 @@ export interface CommandOptions<TState, TEvent> {
  * Two round trips per command: the load (the decider's snapshot and the events after it, when
  * it declares a `SnapshotPolicy`; the whole stream otherwise) and the append (events, inline
  * projections, the command's own writes and the new snapshot, as one batch).
+ *
+ * Commands on one stream from this process wait for each other (a promise chain per stream id):
+ * they would only conflict and retry, so 50 requests on one user cost 50 appends, not hundreds of
+ * failed ones, and only writers in other processes still meet the optimistic check. A command must
+ * therefore never run another command on its own stream from inside its `command` or hooks.
  */
 @Injectable()
 export class CommandPath {
+  /** The last command queued on each stream that has one running; removed when the queue drains. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: EventStore,
     private readonly upcasters: UpcasterRegistry,
@@ -76,7 +84,7 @@ export class CommandPath {
     options: CommandOptions<TState, TEvent>,
   ): Promise<CommandResult<TState, TEvent>> {
     const snapshotKey = this.snapshotKey(decider.snapshot);
-    return retryOnConflict(async () => {
+    return this.inTurn(streamId, () => retryOnConflict(async () => {
       const { state, version } = await this.load(streamId, decider);
       const resolved = typeof command === 'function' ? await (command as (state: TState) => TCommand | Promise<TCommand>)(state) : command;
       const events = decider.decide(resolved, state, new Date());
@@ -98,7 +106,22 @@ export class CommandPath {
         throw error;
       }
       return { events, state: after, version: appended.nextVersion, readBack: appended.readBack };
+    }));
+  }
+
+  /** Runs `work` once every command queued before it on `streamId` in this process has settled. */
+  private inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(streamId);
+    const run = before ? before.then(work, work) : work();
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(streamId, settled);
+    void settled.then(() => {
+      if (this.queues.get(streamId) === settled) this.queues.delete(streamId);
     });
+    return run;
   }
 
   /** The decider's snapshot policy and the upcasters in force: a snapshot under any other key is not used. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { NON_INTERNAL_USER_TYPES } from '@app/kernel';
 import { Database, isRecordId, MAX_COUNT_LIMIT, type Statement } from '@app/shared';
 import { encodeCursor, InvalidCursorError, type KeysetColumn, type KeysetPosition } from './user-keyset.js';
 import { firstUserRow, normalizeUserRow, USER_SELECT, type UserRow } from './user-row.js';
@@ -55,8 +56,6 @@ export interface UserListPage {
   nextCursor?: string | null;
 }
 
-/** GitLab's non-internal user types (`User::NON_INTERNAL_USER_TYPES`). */
-const NON_INTERNAL_TYPES = ['human', 'project_bot', 'service_user', 'service_account'];
 
 /** The column an ordering sorts by: created_at orders as id, as GitLab's users API does. */
 export function keysetColumn(orderBy: UserOrderBy | undefined): KeysetColumn {
@@ -251,7 +250,7 @@ function filterClauses(filters: UserListFilters, bind: (value: unknown) => strin
       `EXISTS (SELECT 1 FROM identity.user_identities i WHERE i.user_id = u.id AND i.provider = ${bind(filters.identity.provider)} AND lower(i.extern_uid) = lower(${bind(filters.identity.externUid)}))`,
     );
   }
-  if (filters.active) clauses.push(`u.state = 'active' AND u.user_type = ANY(${bind(NON_INTERNAL_TYPES)})`);
+  if (filters.active) clauses.push(`u.state = 'active' AND u.user_type = ANY(${bind(NON_INTERNAL_USER_TYPES)})`);
   if (filters.humans) clauses.push(`u.user_type = 'human'`);
   if (filters.external) clauses.push('u.external');
   if (filters.excludeExternal) clauses.push('NOT u.external');
@@ -264,7 +263,7 @@ function filterClauses(filters: UserListFilters, bind: (value: unknown) => strin
   if (filters.createdBefore) clauses.push(`u.created_at <= ${bind(filters.createdBefore)}`);
   if (filters.excludeActive) clauses.push(`u.state <> 'active'`);
   if (filters.excludeHumans) clauses.push(`u.user_type <> 'human'`);
-  if (filters.excludeInternal) clauses.push(`u.user_type = ANY(${bind(NON_INTERNAL_TYPES)})`);
+  if (filters.excludeInternal) clauses.push(`u.user_type = ANY(${bind(NON_INTERNAL_USER_TYPES)})`);
   return clauses;
 }
 

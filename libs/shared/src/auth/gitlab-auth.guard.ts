@@ -1,4 +1,4 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import {
@@ -13,6 +13,7 @@ import type { GitlabRequest } from '../http/gitlab-request.js';
 import { RouteMetadataCache } from '../http/route-metadata-cache.js';
 import { AUTH_MODE_KEY, NUMERIC_PARAMS_KEY, SCOPES_KEY, USERS_API_KEY, type AuthMode } from './auth.decorators.js';
 import { AuthCache } from './auth-cache.js';
+import { CallerActivity } from './caller-activity.port.js';
 import type { CallerUser, TokenScope } from './caller.js';
 import { CallerDirectory, type TokenRecord } from './caller-directory.port.js';
 import { tokenDigest } from './token-digest.js';
@@ -67,6 +68,7 @@ export class GitlabAuthGuard implements CanActivate {
     private readonly directory: CallerDirectory,
     private readonly cache: AuthCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(CallerActivity) private readonly activity: CallerActivity | null = null,
   ) {
     this.routes = new RouteMetadataCache((targets) => routeAuth(reflector, targets));
   }
@@ -109,6 +111,7 @@ export class GitlabAuthGuard implements CanActivate {
     if (sudo !== null) return this.admitSudo(req, route, isRead, { token, user }, sudo);
     assertScope(route, isRead, token);
     req.caller = { user, token, sudoer: null };
+    this.activity?.touch(user.id);
     return true;
   }
 
@@ -125,6 +128,7 @@ export class GitlabAuthGuard implements CanActivate {
     } else {
       req.caller = { user: target, token, sudoer: user };
     }
+    this.activity?.touch(req.caller.user.id);
     return true;
   }
 

@@ -23,6 +23,15 @@ export interface AppConfig {
   usersGetByIdIntervalSeconds: number;
   /** Usernames exempt from that limit, lower-cased (`users_get_by_id_limit_allowlist`). */
   usersGetByIdLimitAllowlist: string[];
+  /** `deactivate` needs a user inactive for this many days (GitLab's `deactivate_dormant_users_period`, at least 90). */
+  deactivateDormantUsersPeriodDays: number;
+  /** `POST /users/sign_up` is open (off by default). */
+  signupEnabled: boolean;
+  /** New sign-ups wait in `blocked_pending_approval` until an admin approves them. */
+  requireAdminApprovalAfterUserSignup: boolean;
+  /** Sign-ups each IP address may make per interval (counted in Redis); 0 disables the limit. */
+  signupLimit: number;
+  signupIntervalSeconds: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -33,6 +42,14 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new Error(`Environment variable ${name} must be a non-negative integer, got "${raw}"`);
   }
   return value;
+}
+
+function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new Error(`Environment variable ${name} must be true or false, got "${raw}"`);
 }
 
 function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -47,6 +64,13 @@ export function usernameListFromEnv(raw: string | undefined): string[] {
     .split(',')
     .map((entry) => entry.trim().toLowerCase())
     .filter((entry) => entry !== '');
+}
+
+/** GitLab refuses a period under 90 days; so does this service, at start. */
+function dormancyDaysFromEnv(env: NodeJS.ProcessEnv): number {
+  const days = intFromEnv(env, 'DEACTIVATE_DORMANT_USERS_PERIOD_DAYS', 90);
+  if (days < 90) throw new Error(`Environment variable DEACTIVATE_DORMANT_USERS_PERIOD_DAYS must be at least 90 (GitLab's minimum), got "${days}"`);
+  return days;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -68,6 +92,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
     usersGetByIdIntervalSeconds: positiveIntFromEnv(env, 'USERS_GET_BY_ID_INTERVAL_SECONDS', 600),
     usersGetByIdLimitAllowlist: usernameListFromEnv(env.USERS_GET_BY_ID_LIMIT_ALLOWLIST),
+    deactivateDormantUsersPeriodDays: dormancyDaysFromEnv(env),
+    signupEnabled: booleanFromEnv(env, 'SIGNUP_ENABLED', false),
+    requireAdminApprovalAfterUserSignup: booleanFromEnv(env, 'REQUIRE_ADMIN_APPROVAL_AFTER_USER_SIGNUP', false),
+    signupLimit: intFromEnv(env, 'SIGNUP_LIMIT', 20),
+    signupIntervalSeconds: positiveIntFromEnv(env, 'SIGNUP_INTERVAL_SECONDS', 3600),
   };
 }
 

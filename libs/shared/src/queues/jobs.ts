@@ -9,6 +9,8 @@ import { JobName, QueueName } from './queue-names.js';
 export const JOBS: Readonly<Record<JobName, QueueName>> = {
   [JobName.AuditRecordEvent]: QueueName.Audit,
   [JobName.AuditReconcile]: QueueName.Audit,
+  [JobName.ActivityRecordUserActivity]: QueueName.Activity,
+  [JobName.ModerationDeleteRejectedUser]: QueueName.Moderation,
 };
 
 /** The queues some declared job runs on, in declaration order: the only queues ever created. */

@@ -5,14 +5,23 @@
  */
 export enum QueueName {
   Audit = 'audit',
+  Activity = 'activity',
+  Moderation = 'moderation',
 }
 
 export enum JobName {
   AuditRecordEvent = 'audit.record-event',
   AuditReconcile = 'audit.reconcile',
+  ActivityRecordUserActivity = 'activity.record-user-activity',
+  ModerationDeleteRejectedUser = 'moderation.delete-rejected-user',
 }
 
 /** Deterministic job id for the job a stored event causes (BullMQ forbids ':' in custom ids). */
 export function eventJobId(queue: QueueName, eventId: string): string {
   return `${queue}.${eventId}`;
+}
+
+/** The one job recording a user's activity on a day (UTC, `YYYY-MM-DD`): a second request that day adds nothing. */
+export function userActivityJobId(userId: number, day: string): string {
+  return `${QueueName.Activity}.user-${userId}.${day}`;
 }

@@ -12,8 +12,9 @@ import { isExempt, judge, rateLimitCounterKey, rateLimitRule, type RateLimitKey,
 export const RATE_LIMIT_KEY = 'gitlab:rate-limit';
 
 /**
- * Counts each request of the signed-in caller against a named limit, after authentication
- * (the global auth guard runs first). Anonymous callers pass through, so the handler answers
+ * Counts each request of the signed-in caller (or, for a rule counted per IP address, of the
+ * client) against a named limit, after authentication (the global auth guard runs first).
+ * Anonymous callers of a per-user rule pass through, so the handler answers
  * them (401/403) as GitLab does; admins and allowlisted usernames are never counted. A request
  * that is not counted is let through synchronously, before any other work.
  */
@@ -39,12 +40,14 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const limited = this.rules.of(context);
     if (!limited) return true;
-    const caller = context.switchToHttp().getRequest<GitlabRequest>().caller;
+    const req = context.switchToHttp().getRequest<GitlabRequest>();
+    if (limited.rule.per === 'ip') return limited.rule.limit <= 0 ? true : this.count(limited.key, limited.rule, { ip: req.ip ?? 'unknown' });
+    const caller = req.caller;
     if (!caller || isExempt(limited.rule, caller.user)) return true;
     return this.count(limited.key, limited.rule, caller.user);
   }
 
-  private async count(key: RateLimitKey, rule: RateLimitRule, subject: RateLimitSubject): Promise<boolean> {
+  private async count(key: RateLimitKey, rule: RateLimitRule, subject: RateLimitSubject | { ip: string }): Promise<boolean> {
     const hit = await this.limiter.hit(rateLimitCounterKey(this.config.queuePrefix, key, subject), rule.intervalSeconds);
     if (hit === null) return true;
     const verdict = judge(rule, hit.count, hit.ttlMs);

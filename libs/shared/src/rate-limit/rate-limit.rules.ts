@@ -4,9 +4,11 @@ import type { AppConfig } from '../config/app-config.js';
  * Named limits, as GitLab's `Gitlab::ApplicationRateLimiter` keys. Add a key here and a
  * line in RULES to limit another endpoint with `@RateLimit('<key>')`.
  */
-export type RateLimitKey = 'users_get_by_id';
+export type RateLimitKey = 'users_get_by_id' | 'sign_up';
 
 export interface RateLimitRule {
+  /** Whom a window counts: the signed-in user, or the client's IP address (anonymous endpoints). */
+  per: 'user' | 'ip';
   /** Requests allowed per window for one caller; 0 disables the limit. */
   limit: number;
   intervalSeconds: number;
@@ -16,10 +18,12 @@ export interface RateLimitRule {
 
 const RULES: Record<RateLimitKey, (config: AppConfig) => RateLimitRule> = {
   users_get_by_id: (config) => ({
+    per: 'user',
     limit: config.usersGetByIdLimit,
     intervalSeconds: config.usersGetByIdIntervalSeconds,
     allowlist: config.usersGetByIdLimitAllowlist,
   }),
+  sign_up: (config) => ({ per: 'ip', limit: config.signupLimit, intervalSeconds: config.signupIntervalSeconds, allowlist: [] }),
 };
 
 export function rateLimitRule(key: RateLimitKey, config: AppConfig): RateLimitRule {
@@ -39,9 +43,9 @@ export function isExempt(rule: RateLimitRule, subject: RateLimitSubject): boolea
   return rule.allowlist.some((entry) => entry.toLowerCase() === username);
 }
 
-/** The Redis key of one caller's counter for one limit. */
-export function rateLimitCounterKey(prefix: string, key: RateLimitKey, subject: RateLimitSubject): string {
-  return `${prefix}:rate-limit:${key}:user:${subject.id}`;
+/** The Redis key of one caller's counter for one limit: a user, or an IP address. */
+export function rateLimitCounterKey(prefix: string, key: RateLimitKey, subject: RateLimitSubject | { ip: string }): string {
+  return 'ip' in subject ? `${prefix}:rate-limit:${key}:ip:${subject.ip}` : `${prefix}:rate-limit:${key}:user:${subject.id}`;
 }
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };

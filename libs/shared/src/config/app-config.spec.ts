@@ -1,0 +1,19 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from './app-config.js';
+
+describe('moderation and sign-up settings', () => {
+  it('default to GitLab\'s: a 90-day dormancy period, sign-up closed, no approval', () => {
+    expect(loadConfig({})).toMatchObject({ deactivateDormantUsersPeriodDays: 90, signupEnabled: false, requireAdminApprovalAfterUserSignup: false });
+  });
+
+  it('read SIGNUP_ENABLED and REQUIRE_ADMIN_APPROVAL_AFTER_USER_SIGNUP as booleans, refusing anything else', () => {
+    expect(loadConfig({ SIGNUP_ENABLED: 'true', REQUIRE_ADMIN_APPROVAL_AFTER_USER_SIGNUP: '1' })).toMatchObject({ signupEnabled: true, requireAdminApprovalAfterUserSignup: true });
+    expect(loadConfig({ SIGNUP_ENABLED: 'False' }).signupEnabled).toBe(false);
+    expect(() => loadConfig({ SIGNUP_ENABLED: 'maybe' })).toThrow('SIGNUP_ENABLED must be true or false, got "maybe"');
+  });
+
+  it('refuse a dormancy period under GitLab\'s minimum of 90 days', () => {
+    expect(loadConfig({ DEACTIVATE_DORMANT_USERS_PERIOD_DAYS: '180' }).deactivateDormantUsersPeriodDays).toBe(180);
+    expect(() => loadConfig({ DEACTIVATE_DORMANT_USERS_PERIOD_DAYS: '30' })).toThrow('must be at least 90');
+  });
+});
