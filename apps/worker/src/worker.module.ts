@@ -6,7 +6,7 @@ import { ActivityCoreModule, auditReconcileSchedule, auditRelayRoute } from '@ap
 import { CredentialsCoreModule } from '@app/credentials';
 import { AsyncConsumerRunner, AuditMappingRegistry, EventRelay, EventStoreModule, RELAY_ROUTES } from '@app/eventstore';
 import { IdentityCoreModule } from '@app/identity';
-import { ModerationCoreModule, rejectedUserRelayRoute } from '@app/moderation';
+import { ModerationCoreModule, moderatorRecordRelayRoute, rejectedUserRelayRoute } from '@app/moderation';
 import { SocialCoreModule } from '@app/social';
 import { APP_CONFIG, CoreModule, JOB_SCHEDULES, loggerOptions, type AppConfig } from '@app/shared';
 import { MIGRATIONS } from '../../../migrations/index.js';
@@ -63,7 +63,7 @@ export class WorkerModule {
         QueueWorkers,
         WorkerHost,
         // What the worker enqueues by itself; checked at boot against the job handlers.
-        { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit), rejectedUserRelayRoute] },
+        { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit), rejectedUserRelayRoute, moderatorRecordRelayRoute] },
         { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config)] },
       ],
       exports: [EventRelay, QueueWorkers, WorkerHost],

@@ -2,3 +2,4 @@
 export { ModerationCoreModule, ModerationModule } from './moderation.module.js';
 export { ModerateUser, type ModerateUserInput } from './application/commands/moderate-user/moderate-user.command.js';
 export { rejectedUserRelayRoute } from './application/workers/rejected-user.worker.js';
+export { moderatorRecordRelayRoute } from './application/workers/moderator-record.worker.js';

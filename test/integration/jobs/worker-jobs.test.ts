@@ -144,6 +144,9 @@ class OtherQueuesHandler {
 
   @JobHandler(QueueName.Moderation, JobName.ModerationDeleteRejectedUser)
   async rejected(): Promise<void> {}
+
+  @JobHandler(QueueName.Moderation, JobName.ModerationRecordModerator)
+  async moderator(): Promise<void> {}
 }
 
 @Injectable()

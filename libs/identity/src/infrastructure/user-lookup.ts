@@ -21,6 +21,13 @@ export class UserLookup {
     return rows.length ? toCaller(rows[0]) : null;
   }
 
+  /** Who a user is in identity's own table (no state: other contexts keep theirs), by primary key, prepared. */
+  async identityOf(id: number): Promise<{ id: number; username: string; userType: string } | null> {
+    if (!isRecordId(id)) return null;
+    const rows = await this.db.prepared<{ username: string; user_type: string }>('SELECT username, user_type FROM identity.users WHERE id = $1', [id]);
+    return rows.length ? { id, username: rows[0].username, userType: rows[0].user_type } : null;
+  }
+
   async isEmpty(): Promise<boolean> {
     const rows = await this.db.query('SELECT 1 FROM identity.users LIMIT 1');
     return rows.length === 0;

@@ -11,6 +11,7 @@ export const JOBS: Readonly<Record<JobName, QueueName>> = {
   [JobName.AuditReconcile]: QueueName.Audit,
   [JobName.ActivityRecordUserActivity]: QueueName.Activity,
   [JobName.ModerationDeleteRejectedUser]: QueueName.Moderation,
+  [JobName.ModerationRecordModerator]: QueueName.Moderation,
 };
 
 /** The queues some declared job runs on, in declaration order: the only queues ever created. */

@@ -14,6 +14,7 @@ export enum JobName {
   AuditReconcile = 'audit.reconcile',
   ActivityRecordUserActivity = 'activity.record-user-activity',
   ModerationDeleteRejectedUser = 'moderation.delete-rejected-user',
+  ModerationRecordModerator = 'moderation.record-moderator',
 }
 
 /** Deterministic job id for the job a stored event causes (BullMQ forbids ':' in custom ids). */
