@@ -6,6 +6,7 @@ export * from './projections/projection-registry.js';
 export * from './projections/projection-rebuilder.js';
 export * from './relay/relay-route.js';
 export * from './relay/event-relay.js';
+export * from './relay/relayed-event.js';
 export * from './subscriptions/checkpoint-store.js';
 export * from './subscriptions/read-committed-after.js';
 export * from './subscriptions/async-consumer.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Job } from 'bullmq';
-import { EventStore, type RelayedEventJob, type RelayRoute } from '@app/eventstore';
+import { EventStore, relayedEvent, type RelayedEventJob, type RelayRoute } from '@app/eventstore';
 import { SetCustomAttribute, UserNotFoundError } from '@app/identity';
 import { JobHandler, JobName, QueueName } from '@app/shared';
 import { USER_STATE_CHANGED, type ModerationAction, type UserStateChangedData } from '../../domain/user-state/user-state.events.js';
@@ -34,8 +34,7 @@ export class ModeratorRecordWorker {
 
   @JobHandler(QueueName.Moderation, JobName.ModerationRecordModerator)
   async recordModerator(job: Job<RelayedEventJob>): Promise<boolean> {
-    const [event] = await this.store.readByEventId(job.data.eventId);
-    if (!event) throw new Error(`Event ${job.data.eventId} named by job ${job.id} is not in the event store`);
+    const event = await relayedEvent(this.store, job);
     const data = event.data as UserStateChangedData;
     const key = data.action ? ATTRIBUTE_OF[data.action] : undefined;
     const { actor_id: actorId, actor_username: actorUsername } = event.metadata;

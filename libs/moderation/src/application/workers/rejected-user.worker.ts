@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Job } from 'bullmq';
-import { EventStore, type RelayedEventJob, type RelayRoute } from '@app/eventstore';
+import { EventStore, relayedEvent, type RelayedEventJob, type RelayRoute } from '@app/eventstore';
 import { DeleteUser, UserNotFoundError } from '@app/identity';
 import { JobHandler, JobName, QueueName } from '@app/shared';
 import { USER_REJECTED, type UserRejectedData } from '../../domain/user-state/user-state.events.js';
@@ -29,8 +29,7 @@ export class RejectedUserWorker {
 
   @JobHandler(QueueName.Moderation, JobName.ModerationDeleteRejectedUser)
   async deleteRejectedUser(job: Job<RelayedEventJob>): Promise<boolean> {
-    const [event] = await this.store.readByEventId(job.data.eventId);
-    if (!event) throw new Error(`Event ${job.data.eventId} named by job ${job.id} is not in the event store`);
+    const event = await relayedEvent(this.store, job);
     const { user_id: userId } = event.data as UserRejectedData;
     try {
       await this.commands.execute(new DeleteUser({ userId, hardDelete: true, unmodifiedSince: null }, { ...event.metadata, causation_id: event.eventId }));
