@@ -58,6 +58,11 @@ describe('@gitbeaker/rest against the built service', () => {
     api.Users.create({ email: `${username}@example.com`, username, name: username.replace(/-/g, ' '), password: PASSWORD, skipConfirmation: true, ...extra });
 
   beforeAll(async () => {
+    // startClientService hands this process's environment to the service: sign-ups (the only way a
+    // client can make a user pending approval, for approve and reject) are opened for this file.
+    // They change nothing else: admins' Users.create() never waits for approval.
+    process.env.SIGNUP_ENABLED = 'true';
+    process.env.REQUIRE_ADMIN_APPROVAL_AFTER_USER_SIGNUP = 'true';
     service = await startClientService('gitbeaker');
     api = new Gitlab({ host: service.url, token: service.rootToken });
   }, 60_000);
@@ -309,6 +314,128 @@ describe('@gitbeaker/rest against the built service', () => {
       for (let n = 0; n < USERS_GET_BY_ID_LIMIT; n += 1) expect(await asBusy.Users.show(1)).toMatchObject({ id: 1, username: 'root' });
       const limited = await failure(asBusy.Users.show(1));
       expect(limited).toEqual({ error: 'GitbeakerRetryError', description: expect.stringContaining('last status code: 429') });
+    });
+  });
+
+  describe('moderation: block, unblock, ban, unban, deactivate, activate, approve, reject', () => {
+    /**
+     * showExpanded gives the HTTP status beside what gitbeaker returns. gitbeaker 43 replaces a falsy
+     * JSON body with {} (`response.json().then((v) => v || {})`), so GitLab's `null` and `false`
+     * answers both reach its callers as {}.
+     */
+    const answer = async (call: Promise<{ data: unknown; status: number }>) => {
+      const { data, status } = await call;
+      return { data, status };
+    };
+    const stateOf = async (id: number) => (await api.Users.show(id)).state;
+    /** A self-service sign-up (no gitbeaker method: it is this service's extension), left pending approval. */
+    const signUp = async (username: string): Promise<number> => {
+      const res = await fetch(`${service.url}/api/v4/users/sign_up`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, email: `${username}@example.com`, name: username, password: PASSWORD }),
+      });
+      const body = (await res.json()) as { id: number; state: string };
+      expect({ status: res.status, state: body.state }).toEqual({ status: 201, state: 'blocked_pending_approval' });
+      return body.id;
+    };
+
+    it('Users.block(): 201 true and blocked; again 201 null (given as {}); Users.unblock(): 201 true and active; again 201 false (given as {})', async () => {
+      const id = (await newUser('gb-mod-block')).id as number;
+      expect(await answer(api.Users.block(id, { showExpanded: true }))).toEqual({ data: true, status: 201 });
+      expect(await stateOf(id)).toBe('blocked');
+      expect(await answer(api.Users.block(id, { showExpanded: true }))).toEqual({ data: {}, status: 201 });
+      expect(await answer(api.Users.unblock(id, { showExpanded: true }))).toEqual({ data: true, status: 201 });
+      expect(await stateOf(id)).toBe('active');
+      expect(await answer(api.Users.unblock(id, { showExpanded: true }))).toEqual({ data: {}, status: 201 });
+      expect(await stateOf(id)).toBe('active');
+    });
+
+    it("a blocked user's own client is refused with 403 until Users.unblock()", async () => {
+      const id = (await newUser('gb-mod-locked')).id as number;
+      const token = await api.Users.createPersonalAccessToken(id, 'own', ['api']);
+      const asUser = new Gitlab({ host: service.url, token: token.token as string });
+      expect(await asUser.Users.showCurrentUser()).toMatchObject({ id, state: 'active' });
+      expect(await api.Users.block(id)).toBe(true);
+      // Cached credentials are dropped asynchronously: poll until the refusal shows.
+      const refused = await poll(
+        async () => {
+          const outcome = await failure(asUser.Users.showCurrentUser()).catch(() => undefined);
+          return outcome?.status === 403 ? outcome : undefined;
+        },
+        20_000,
+        () => `the blocked user ${id} being refused`,
+      );
+      expect(refused).toEqual({ error: 'GitbeakerRequestError', status: 403, description: '403 Forbidden - Your account has been blocked.' });
+      expect(await api.Users.unblock(id)).toBe(true);
+      expect(await poll(async () => asUser.Users.showCurrentUser().catch(() => undefined), 20_000, () => `user ${id} let in again`)).toMatchObject({ id, state: 'active' });
+    });
+
+    it('Users.ban() and Users.unban(): 201 true each, banned then active; refusals are 403 with GitLab sentences', async () => {
+      const id = (await newUser('gb-mod-ban')).id as number;
+      expect(await answer(api.Users.ban(id, { showExpanded: true }))).toEqual({ data: true, status: 201 });
+      expect(await stateOf(id)).toBe('banned');
+      expect(await failure(api.Users.ban(id))).toEqual({ error: 'GitbeakerRequestError', status: 403, description: 'You cannot ban banned users.' });
+      expect(await answer(api.Users.unban(id, { showExpanded: true }))).toEqual({ data: true, status: 201 });
+      expect(await stateOf(id)).toBe('active');
+      expect(await failure(api.Users.unban(id))).toEqual({ error: 'GitbeakerRequestError', status: 403, description: 'You cannot unban active users.' });
+      await api.Users.block(id);
+      expect(await failure(api.Users.ban(id))).toEqual({ error: 'GitbeakerRequestError', status: 403, description: 'You cannot ban blocked users.' });
+      expect(await stateOf(id)).toBe('blocked');
+    });
+
+    it('Users.deactivate() of a user who never made a request: 201 true, deactivated; again 201 null (given as {}); Users.activate(): 201 true, active', async () => {
+      const id = (await newUser('gb-mod-dormant')).id as number;
+      expect(await answer(api.Users.deactivate(id, { showExpanded: true }))).toEqual({ data: true, status: 201 });
+      expect(await stateOf(id)).toBe('deactivated');
+      expect(await answer(api.Users.deactivate(id, { showExpanded: true }))).toEqual({ data: {}, status: 201 });
+      expect(await failure(api.Users.unblock(id))).toEqual({ error: 'GitbeakerRequestError', status: 403, description: '403 Forbidden - Deactivated users cannot be unblocked by the API' });
+      expect(await answer(api.Users.activate(id, { showExpanded: true }))).toEqual({ data: true, status: 201 });
+      expect(await stateOf(id)).toBe('active');
+    });
+
+    it('Users.deactivate() of a user active in the last 90 days is 403, and the user stays active', async () => {
+      const id = (await newUser('gb-mod-busy')).id as number;
+      const token = await api.Users.createPersonalAccessToken(id, 'own', ['read_user']);
+      await new Gitlab({ host: service.url, token: token.token as string }).Users.showCurrentUser();
+      // The request's activity is recorded by a job: wait until it shows on the user.
+      await poll(async () => (await api.Users.show(id)).last_activity_on ?? undefined, 20_000, () => `the activity of user ${id}`);
+      expect(await failure(api.Users.deactivate(id))).toEqual({
+        error: 'GitbeakerRequestError',
+        status: 403,
+        description: 'The user you are trying to deactivate has been active in the past 90 days and cannot be deactivated',
+      });
+      expect(await stateOf(id)).toBe('active');
+    });
+
+    it('Users.approve() of a signed-up user pending approval: 201 {"message":"Success"}, active; again 409', async () => {
+      const id = await signUp('gb-mod-applicant');
+      expect(await stateOf(id)).toBe('blocked_pending_approval');
+      expect(await answer(api.Users.approve(id, { showExpanded: true }))).toEqual({ data: { message: 'Success' }, status: 201 });
+      expect(await stateOf(id)).toBe('active');
+      expect(await failure(api.Users.approve(id))).toEqual({ error: 'GitbeakerRequestError', status: 409, description: 'The user you are trying to approve is not pending approval' });
+    });
+
+    it('Users.reject() of a signed-up user pending approval: 200 {"message":"Success"}, then the user is deleted', async () => {
+      const id = await signUp('gb-mod-rejected');
+      expect(await answer(api.Users.reject(id, { showExpanded: true }))).toEqual({ data: { message: 'Success' }, status: 200 });
+      const gone = await poll(
+        async () => {
+          const outcome = await failure(api.Users.show(id)).catch(() => undefined);
+          return outcome?.status === 404 ? outcome : undefined;
+        },
+        20_000,
+        () => `the rejected user ${id} being deleted`,
+      );
+      expect(gone).toEqual({ error: 'GitbeakerRequestError', status: 404, description: '404 User Not Found' });
+    });
+
+    it('an active user cannot be rejected (409); a missing user is 404; root cannot block itself (403)', async () => {
+      const id = (await newUser('gb-mod-active')).id as number;
+      expect(await failure(api.Users.reject(id))).toEqual({ error: 'GitbeakerRequestError', status: 409, description: 'User does not have a pending request' });
+      expect(await failure(api.Users.block(999999))).toEqual({ error: 'GitbeakerRequestError', status: 404, description: '404 User Not Found' });
+      expect(await failure(api.Users.block(1))).toEqual({ error: 'GitbeakerRequestError', status: 403, description: '403 Forbidden - The API initiating user cannot be blocked by the API' });
+      expect(await stateOf(1)).toBe('active');
     });
   });
 });

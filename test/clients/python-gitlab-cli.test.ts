@@ -172,6 +172,32 @@ describe('python-gitlab CLI (-o json) against the built service', () => {
     expect(again.stderr).toContain('Impossible to destroy object (404: 404 User Not Found)');
   });
 
+  it('user block / user unblock --id: exit 0 with no output (the CLI prints no true, null or false); user get shows the state', async () => {
+    const created = await createUser('cli-cleo');
+    expect(created.code).toBe(0);
+    const id = String(created.json.id);
+    // block (true), block again (null), unblock (true), unblock again (false): each followed by the state.
+    const steps: [string, string][] = [
+      ['block', 'blocked'],
+      ['block', 'blocked'],
+      ['unblock', 'active'],
+      ['unblock', 'active'],
+    ];
+    const observed = [];
+    for (const [action] of steps) {
+      const result = await cli('user', action, '--id', id);
+      observed.push([action, { code: result.code, stdout: result.stdout, state: (await cli('user', 'get', '--id', id)).json.state }]);
+    }
+    expect(observed).toEqual(steps.map(([action, state]) => [action, { code: 0, stdout: '', state }]));
+  });
+
+  it('user block --id of root itself: exit 1, GitlabBlockError with the 403 message', async () => {
+    const result = await cli('user', 'block', '--id', '1');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('GitlabBlockError: 403: 403 Forbidden - The API initiating user cannot be blocked by the API');
+    expect((await cli('user', 'get', '--id', '1')).json.state).toBe('active');
+  });
+
   it('a token that does not exist: exit 1 with 401 invalid_token', async () => {
     const result = await cli('-g', 'broken', 'current-user', 'get');
     expect(result.code).toBe(1);

@@ -19,6 +19,11 @@ describe('python-gitlab against the built service', () => {
   let service: ClientService;
 
   beforeAll(async () => {
+    // startClientService hands this process's environment to the service: sign-ups (the only way a
+    // client can make a user pending approval) are opened for moderation.py's approve and reject.
+    // They change nothing else: admins' users.create() never waits for approval.
+    process.env.SIGNUP_ENABLED = 'true';
+    process.env.REQUIRE_ADMIN_APPROVAL_AFTER_USER_SIGNUP = 'true';
     service = await startClientService('python');
   }, 60_000);
 
@@ -383,6 +388,83 @@ describe('python-gitlab against the built service', () => {
       expect(cases().audit_time_window).toEqual({ after_2999: 0, before_2000: 0 });
       expect(cases().audit_get_missing).toEqual(clientError('GitlabGetError', 404, '404 Audit Event Not Found'));
       expect(cases().audit_as_plain_user).toEqual(clientError('GitlabListError', 403, '403 Forbidden'));
+    });
+  });
+
+  // Last: it leaves blocked users behind, and list_and_paginate.py expects none.
+  describe('user state actions (moderation.py)', () => {
+    const cases = scriptResults('moderation.py');
+    const after = (answer: unknown, state: string) => ({ answer, object_state: state, server_state: state });
+
+    it('user.block(): True and state "blocked"; again None; user.unblock(): True and "active"; again False, nothing changed', () => {
+      expect(cases().block_and_unblock).toEqual({
+        block: after(true, 'blocked'),
+        block_again: null,
+        unblock: after(true, 'active'),
+        unblock_again: after(false, 'active'),
+      });
+    });
+
+    it('user.ban() and user.unban(): True each, "banned" then "active"; a second call is GitlabBanError / GitlabUnbanError 403', () => {
+      expect(cases().ban_and_unban).toEqual({
+        ban: after(true, 'banned'),
+        ban_again: clientError('GitlabBanError', 403, 'You cannot ban banned users.'),
+        unban: after(true, 'active'),
+        unban_again: clientError('GitlabUnbanError', 403, 'You cannot unban active users.'),
+      });
+    });
+
+    it('banning a blocked user is GitlabBanError 403, and the user stays blocked', () => {
+      expect(cases().ban_a_blocked_user).toEqual({ ban: clientError('GitlabBanError', 403, 'You cannot ban blocked users.'), server_state: 'blocked' });
+    });
+
+    it('user.deactivate() of a user who never made a request: True, "deactivated"; again None; unblock refused; user.activate(): True, "active"', () => {
+      expect(cases().deactivate_and_activate).toEqual({
+        deactivate: after(true, 'deactivated'),
+        deactivate_again: null,
+        unblock_deactivated: clientError('GitlabUnblockError', 403, '403 Forbidden - Deactivated users cannot be unblocked by the API'),
+        activate: after(true, 'active'),
+      });
+    });
+
+    it('user.deactivate() of a user active in the last 90 days is GitlabDeactivateError 403; the user stays active', () => {
+      expect(cases().deactivate_recently_active).toEqual({
+        deactivate: clientError('GitlabDeactivateError', 403, 'The user you are trying to deactivate has been active in the past 90 days and cannot be deactivated'),
+        server_state: 'active',
+      });
+    });
+
+    it('user.approve() of a signed-up user pending approval: {"message": "Success"}, active; again GitlabUserApproveError 409', () => {
+      expect(cases().approve_pending).toEqual({
+        sign_up_state: 'blocked_pending_approval',
+        state_before: 'blocked_pending_approval',
+        approve: { message: 'Success' },
+        server_state: 'active',
+        approve_again: clientError('GitlabUserApproveError', 409, 'The user you are trying to approve is not pending approval'),
+      });
+    });
+
+    it('user.reject() of a signed-up user pending approval: {"message": "Success"}, then the user is deleted (GitlabGetError 404)', () => {
+      expect(cases().reject_pending).toEqual({
+        state_before: 'blocked_pending_approval',
+        reject: { message: 'Success' },
+        get_after: clientError('GitlabGetError', 404, '404 User Not Found'),
+      });
+    });
+
+    it('an active user: reject() is GitlabUserRejectError 409, approve() GitlabUserApproveError 409', () => {
+      expect(cases().reject_active_user).toEqual({
+        reject: clientError('GitlabUserRejectError', 409, 'User does not have a pending request'),
+        approve: clientError('GitlabUserApproveError', 409, 'The user you are trying to approve is not pending approval'),
+      });
+    });
+
+    it('root blocking itself is GitlabBlockError 403; a missing user is GitlabBlockError 404', () => {
+      expect(cases().block_self_and_missing_user).toEqual({
+        self: clientError('GitlabBlockError', 403, '403 Forbidden - The API initiating user cannot be blocked by the API'),
+        missing: clientError('GitlabBlockError', 404, '404 User Not Found'),
+        root_state: 'active',
+      });
     });
   });
 });

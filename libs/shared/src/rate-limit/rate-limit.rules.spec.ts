@@ -16,8 +16,10 @@ describe('rate limit rules', () => {
   });
 
   it('sign_up is counted per IP address: SIGNUP_LIMIT per SIGNUP_INTERVAL_SECONDS, 20 per hour by default', () => {
-    expect(rateLimitRule('sign_up', loadConfig({}))).toEqual({ per: 'ip', limit: 20, intervalSeconds: 3600, allowlist: [] });
-    expect(rateLimitRule('sign_up', loadConfig({ SIGNUP_LIMIT: '3', SIGNUP_INTERVAL_SECONDS: '60' }))).toMatchObject({ limit: 3, intervalSeconds: 60 });
+    expect(rateLimitRule('sign_up', loadConfig({ SIGNUP_ENABLED: 'true' }))).toEqual({ per: 'ip', limit: 20, intervalSeconds: 3600, allowlist: [] });
+    expect(rateLimitRule('sign_up', loadConfig({ SIGNUP_ENABLED: 'true', SIGNUP_LIMIT: '3', SIGNUP_INTERVAL_SECONDS: '60' }))).toMatchObject({ limit: 3, intervalSeconds: 60 });
+    // Closed: not counted at all.
+    expect(rateLimitRule('sign_up', loadConfig({})).limit).toBe(0);
   });
 
   it('refuses a zero interval and a negative or non-integer limit', () => {

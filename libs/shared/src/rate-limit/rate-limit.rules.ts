@@ -23,7 +23,8 @@ const RULES: Record<RateLimitKey, (config: AppConfig) => RateLimitRule> = {
     intervalSeconds: config.usersGetByIdIntervalSeconds,
     allowlist: config.usersGetByIdLimitAllowlist,
   }),
-  sign_up: (config) => ({ per: 'ip', limit: config.signupLimit, intervalSeconds: config.signupIntervalSeconds, allowlist: [] }),
+  // Closed sign-up answers 404 without counting, so a limit never betrays the route.
+  sign_up: (config) => ({ per: 'ip', limit: config.signupEnabled ? config.signupLimit : 0, intervalSeconds: config.signupIntervalSeconds, allowlist: [] }),
 };
 
 export function rateLimitRule(key: RateLimitKey, config: AppConfig): RateLimitRule {

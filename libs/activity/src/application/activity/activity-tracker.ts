@@ -19,6 +19,10 @@ export class ActivityTracker extends CallerActivity {
 
   constructor(private readonly queues: QueueRegistry) {
     super();
+    // Redis may come back empty (flushed, replaced): queue each user's day again; the job id keeps it one job.
+    queues.onReady(() => {
+      this.queued = new Set();
+    });
   }
 
   touch(userId: number): void {
