@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, setAccountState, startTestApp, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, eventually, setAccountState, startTestApp, type CreatedUser, type TestContext } from '../../support/test-app.js';
 import type { UserStateName } from '../../../libs/moderation/src/events.js';
 
 type Action = 'block' | 'unblock' | 'deactivate' | 'activate' | 'ban' | 'unban' | 'approve' | 'reject';
@@ -115,7 +115,7 @@ describe('POST /users/:id/<action>: the user state machine through HTTP', () => 
           expect(res.text).toBe(JSON.stringify(body));
           if (after === 'deleted') {
             // Rejected: deleted by a job, asynchronously, as GitLab's delete_async does.
-            for (let i = 0; i < 200 && (await stateOf(target.id)) !== 'deleted'; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+            await eventually(async () => ((await stateOf(target.id)) === 'deleted' ? true : undefined), 10_000, 'the rejected user to be deleted');
           }
           expect(await stateOf(target.id)).toBe(after);
           // One event per transition, none for a no-op or a refusal.
@@ -159,11 +159,10 @@ describe('POST /users/:id/<action>: the user state machine through HTTP', () => 
       const target = await createUserWithToken(ctx);
       // Any authenticated request marks its user active for today, through the activity job.
       expect((await ctx.http.get('/api/v4/user').set('PRIVATE-TOKEN', target.token)).status).toBe(200);
-      for (let i = 0; i < 200; i += 1) {
+      await eventually(async () => {
         const [row] = await ctx.db.query<{ last_activity_on: string | null }>('SELECT last_activity_on::text FROM activity.user_activity WHERE user_id = $1', [target.id]);
-        if (row?.last_activity_on) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+        return row?.last_activity_on ?? undefined;
+      }, 10_000, 'the activity job to record the day');
       const res = await act(target.id, 'deactivate');
       expect(res.status).toBe(403);
       expect(res.body).toEqual(bare('The user you are trying to deactivate has been active in the past 90 days and cannot be deactivated'));
