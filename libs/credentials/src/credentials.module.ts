@@ -10,11 +10,28 @@ import { PersonalAccessTokensProjection } from './infrastructure/personal-access
 import { TokenLookup } from './infrastructure/token-lookup.js';
 import { TokenOwnersProjection } from './infrastructure/token-owners.projection.js';
 import { UserTwoFactorProjection } from './infrastructure/user-two-factor.projection.js';
+import { SshKeysController } from './api/ssh-keys.controller.js';
+import { AddSshKeyHandler } from './application/commands/add-ssh-key/add-ssh-key.handler.js';
+import { DeleteSshKeyHandler } from './application/commands/delete-ssh-key/delete-ssh-key.handler.js';
+import { CredentialOwners } from './infrastructure/credential-owners.js';
+import { SshKeysProjection } from './infrastructure/ssh/ssh-keys.projection.js';
+import { SshKeysRepository } from './infrastructure/ssh/ssh-keys.repository.js';
 
 @Module({
   imports: [CqrsModule, IdentityCoreModule],
-  providers: [CreatePersonalAccessTokenHandler, PersonalAccessTokensProjection, TokenOwnersProjection, UserTwoFactorProjection, TokenLookup],
-  exports: [TokenLookup],
+  providers: [
+    CreatePersonalAccessTokenHandler,
+    AddSshKeyHandler,
+    DeleteSshKeyHandler,
+    PersonalAccessTokensProjection,
+    TokenOwnersProjection,
+    UserTwoFactorProjection,
+    SshKeysProjection,
+    TokenLookup,
+    CredentialOwners,
+    SshKeysRepository,
+  ],
+  exports: [TokenLookup, CredentialOwners, SshKeysRepository],
 })
 export class CredentialsCoreModule implements OnModuleInit {
   constructor(
@@ -22,6 +39,7 @@ export class CredentialsCoreModule implements OnModuleInit {
     private readonly tokens: PersonalAccessTokensProjection,
     private readonly owners: TokenOwnersProjection,
     private readonly twoFactor: UserTwoFactorProjection,
+    private readonly sshKeys: SshKeysProjection,
     private readonly upcasters: UpcasterRegistry,
     private readonly auditMappings: AuditMappingRegistry,
   ) {}
@@ -30,6 +48,7 @@ export class CredentialsCoreModule implements OnModuleInit {
     this.registry.register(this.tokens);
     this.registry.register(this.owners);
     this.registry.register(this.twoFactor);
+    this.registry.register(this.sshKeys);
     this.upcasters.register(PERSONAL_ACCESS_TOKEN_CREATED_V1_UPCASTER);
     this.auditMappings.register(CREDENTIALS_AUDIT_MAPPING);
   }
@@ -37,7 +56,7 @@ export class CredentialsCoreModule implements OnModuleInit {
 
 @Module({
   imports: [CredentialsCoreModule],
-  controllers: [PersonalAccessTokensController],
+  controllers: [PersonalAccessTokensController, SshKeysController],
   exports: [CredentialsCoreModule],
 })
 export class CredentialsModule {}

@@ -4,3 +4,4 @@
  * and credentials' own event files.
  */
 export * from './domain/personal-access-token/personal-access-token.events.js';
+export * from './domain/ssh-key/ssh-key.events.js';

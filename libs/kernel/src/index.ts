@@ -10,3 +10,4 @@ export * from './audit/audit-mapping.js';
 export * from './commands/decider.js';
 export * from './events/user-lifecycle.js';
 export * from './users/user-types.js';
+export * from './credentials/ssh-key-types.js';

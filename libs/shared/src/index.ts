@@ -43,3 +43,4 @@ export * from './auth/token-expiry.js';
 export * from './queues/jobs.js';
 export * from './queues/job-handler.decorator.js';
 export * from './queues/job-handler-registry.js';
+export * from './http/unmodified-since.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createUserWithToken, eventually, setAccountState, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 import type { UserStateName } from '../../../libs/moderation/src/events.js';
+import { addSshKey, newSshPublicKey } from '../../support/ssh-keys.js';
 
 type Scope = 'api' | 'read_api' | 'read_user' | 'sudo' | 'admin_mode';
 const SCOPES: Scope[] = ['api', 'read_api', 'read_user', 'sudo', 'admin_mode'];
@@ -14,7 +15,8 @@ interface Route {
   usersApi: boolean;
   /** The status of a success when it is not the method's usual one (reject answers 200). */
   success?: number;
-  request(ctx: TestContext): Promise<{ url: string; body?: Record<string, unknown> }>;
+  /** `caller` is the admin making the call (for routes on the caller's own records). */
+  request(ctx: TestContext, caller: CreatedUser): Promise<{ url: string; body?: Record<string, unknown> }>;
 }
 
 const newUser = () => {
@@ -82,6 +84,14 @@ const ROUTES: Route[] = [
   moderation('unban', (ctx) => freshIn(ctx, 'banned')),
   moderation('approve', (ctx) => freshIn(ctx, 'blocked_pending_approval')),
   moderation('reject', (ctx) => freshIn(ctx, 'blocked_pending_approval'), 200),
+  { method: 'get', path: '/api/v4/user/keys', usersApi: true, request: async () => ({ url: '/api/v4/user/keys' }) },
+  { method: 'get', path: '/api/v4/user/keys/{key_id}', usersApi: true, request: async (ctx, caller) => ({ url: `/api/v4/user/keys/${await addSshKey(ctx, caller.id)}` }) },
+  { method: 'post', path: '/api/v4/user/keys', usersApi: true, request: async () => ({ url: '/api/v4/user/keys', body: { title: 'matrix', key: newSshPublicKey() } }) },
+  { method: 'delete', path: '/api/v4/user/keys/{key_id}', usersApi: true, request: async (ctx, caller) => ({ url: `/api/v4/user/keys/${await addSshKey(ctx, caller.id)}` }) },
+  { method: 'get', path: '/api/v4/users/{id}/keys', usersApi: true, request: async () => ({ url: '/api/v4/users/1/keys' }) },
+  { method: 'get', path: '/api/v4/users/{id}/keys/{key_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/keys/${await addSshKey(ctx, 1)}` }) },
+  { method: 'post', path: '/api/v4/users/{id}/keys', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}/keys`, body: { title: 'matrix', key: newSshPublicKey() } }) },
+  { method: 'delete', path: '/api/v4/users/{id}/keys/{key_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/keys/${await addSshKey(ctx, 1)}` }) },
   { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },
   {
     method: 'get',
@@ -127,7 +137,7 @@ describe('token scopes on every route: api, read_api, read_user, sudo, admin_mod
 
   const cases = ROUTES.flatMap((route) => SCOPES.map((scope) => [`${route.method.toUpperCase()} ${route.path}`, scope, route] as const));
   it.each(cases)('%s with a %s token', async (_name, scope, route) => {
-    const { url, body } = await route.request(ctx);
+    const { url, body } = await route.request(ctx, admins.get(scope)!);
     const res = await ctx.http[route.method](url).set('PRIVATE-TOKEN', admins.get(scope)!.token).send(body);
     if (allows(route, scope)) {
       const success = route.success ?? { get: 200, post: 201, put: 200, delete: 204 }[route.method];

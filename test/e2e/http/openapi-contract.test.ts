@@ -3,6 +3,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type supertest from 'supertest';
 import { createUserWithToken, eventually, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
+import { newSshPublicKey } from '../../support/ssh-keys.js';
 
 /**
  * The OpenAPI document against the service: every operation it lists is called for real, as an
@@ -315,6 +316,25 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(400, 'put', `/api/v4/users/${alice.id}/custom_attributes/team`, { body: {} });
     await call(403, 'get', `/api/v4/users/${alice.id}/custom_attributes`, { token: alice.token });
     await call(401, 'get', `/api/v4/users/${alice.id}/custom_attributes`, { token: null });
+  });
+
+  it('SSH keys: list, show, add and delete, own and a given user\'s, and their 400, 401, 403, 404 and 412', async () => {
+    const own = await call(201, 'post', '/api/v4/user/keys', { token: alice.token, body: { title: 'laptop', key: newSshPublicKey() } });
+    await call(400, 'post', '/api/v4/user/keys', { token: alice.token, body: { title: 'again', key: 'not a key' } });
+    await call(200, 'get', '/api/v4/user/keys', { token: alice.token });
+    await call(401, 'get', '/api/v4/user/keys', { token: null });
+    await call(200, 'get', `/api/v4/user/keys/${own.body.id}`, { token: alice.token });
+    await call(404, 'get', `/api/v4/user/keys/${own.body.id}`);
+    await call(200, 'get', `/api/v4/users/${alice.username}/keys`, { token: null });
+    await call(404, 'get', '/api/v4/users/999999/keys', { token: null });
+    await call(200, 'get', `/api/v4/users/${alice.id}/keys/${own.body.id}`, { token: null });
+    await call(404, 'get', `/api/v4/users/1/keys/${own.body.id}`, { token: null });
+    await call(412, 'delete', `/api/v4/user/keys/${own.body.id}`, { token: alice.token, headers: { 'If-Unmodified-Since': 'Sat, 01 Jan 2000 00:00:00 GMT' } });
+    await call(204, 'delete', `/api/v4/user/keys/${own.body.id}`, { token: alice.token });
+    const given = await call(201, 'post', `/api/v4/users/${alice.id}/keys`, { body: { title: 'given', key: newSshPublicKey() } });
+    await call(403, 'post', `/api/v4/users/${alice.id}/keys`, { token: alice.token, body: { title: 'x', key: newSshPublicKey() } });
+    await call(403, 'delete', `/api/v4/users/${alice.id}/keys/${given.body.id}`, { token: alice.token });
+    await call(204, 'delete', `/api/v4/users/${alice.id}/keys/${given.body.id}`);
   });
 
   it('preferences: 200 UserPreferences for GET and PUT, 400 without a preference, 401 anonymous', async () => {

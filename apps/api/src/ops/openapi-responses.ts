@@ -226,6 +226,53 @@ export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
     success: [{ status: 204, description: 'Deleted' }],
     errors: WRITE_ERRORS,
   },
+  'SshKeysController.listOwn': {
+    summary: "The current user's SSH keys",
+    success: [{ status: 200, description: 'The keys, oldest first', json: { arrayOf: 'SSHKey' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+  },
+  'SshKeysController.showOwn': {
+    summary: "One of the current user's SSH keys",
+    success: [{ status: 200, description: 'The key', json: 'SSHKey' }],
+    errors: READ_ERRORS,
+    notes: { 404: "`404 Key Not Found`: no such key, or another user's (admins too)" },
+  },
+  'SshKeysController.addOwn': {
+    summary: 'Add an SSH key for the current user',
+    success: [{ status: 201, description: 'The key', json: 'SSHKey' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: 'A missing or invalid parameter, or the key refused: not a key, a forbidden type, too few bits, expired, or some user has it already' },
+  },
+  'SshKeysController.deleteOwn': {
+    summary: "Delete one of the current user's SSH keys",
+    success: [{ status: 204, description: 'Deleted' }],
+    errors: [...WRITE_ERRORS, 412],
+    headers: [IF_UNMODIFIED_SINCE],
+  },
+  'SshKeysController.listOfUser': {
+    summary: "A user's SSH keys, by id or username (no token needed)",
+    success: [{ status: 200, description: 'The keys, oldest first', json: { arrayOf: 'SSHKey' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+  },
+  'SshKeysController.showOfUser': {
+    summary: "One of a user's SSH keys (no token needed)",
+    success: [{ status: 200, description: 'The key', json: 'SSHKey' }],
+    errors: READ_ERRORS,
+  },
+  'SshKeysController.addForUser': {
+    summary: 'Add an SSH key for a user (admin)',
+    success: [{ status: 201, description: 'The key', json: 'SSHKey' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: 'A missing or invalid parameter (checked before the admin check), or the key refused' },
+  },
+  'SshKeysController.deleteForUser': {
+    summary: "Delete one of a user's SSH keys (admin)",
+    success: [{ status: 204, description: 'Deleted' }],
+    errors: [...WRITE_ERRORS, 412],
+    headers: [IF_UNMODIFIED_SINCE],
+  },
   'PreferencesController.show': {
     summary: "The current user's preferences",
     success: [{ status: 200, description: 'The preferences', json: 'UserPreferences' }],

@@ -207,6 +207,17 @@ export const COMPONENT_SCHEMAS = {
   SignedUpUser: closedObject('A new self-service user', {
     always: { id: integer, username: text, name: text, email: text, state: { type: 'string', enum: ['active', 'blocked_pending_approval'] } },
   }),
+  SSHKey: closedObject('Entity `SSHKey`: `key` is the published key, its comment replaced by the owner\'s name and this host', {
+    always: {
+      id: integer,
+      title: text,
+      created_at: dateTime,
+      expires_at: dateTimeOrNull,
+      last_used_at: noted(dateTimeOrNull, 'Always null: this service does not serve SSH'),
+      key: text,
+      usage_type: { type: 'string', enum: ['auth', 'signing', 'auth_and_signing'] },
+    },
+  }),
   Error: ERROR,
   Liveness: closedObject('The process answers', { always: { status: { const: 'ok' } } }),
   Readiness: closedObject('Whether PostgreSQL and Redis answer', {

@@ -2,6 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import type { EventMetadata, StoredEvent } from '@app/kernel';
 import { upcastTokenCreatedV1 } from '../domain/personal-access-token/personal-access-token-created-v1.upcaster.js';
 import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenCreatedData } from '../domain/personal-access-token/personal-access-token.events.js';
+import { SSH_KEY_ADDED, SSH_KEY_DELETED, type SshKeyAddedData } from '../domain/ssh-key/ssh-key.events.js';
 import { CREDENTIALS_AUDIT_MAPPING } from './credentials.audit-mapping.js';
 
 const OCCURRED_AT = new Date('2026-11-21T12:00:00.000Z');
@@ -72,8 +73,31 @@ describe('credentials audit mapping', () => {
     expect(entry.details).toMatchObject({ token_id: 9, token_name: 'ci' });
   });
 
-  it('given another event type, then no entries; the audited types are the token event alone', () => {
+  it('given another event type, then no entries', () => {
     expect(CREDENTIALS_AUDIT_MAPPING.entriesFor({ ...stored(token), type: 'identity.user_created' })).toEqual([]);
-    expect(CREDENTIALS_AUDIT_MAPPING.eventTypes).toEqual([PERSONAL_ACCESS_TOKEN_CREATED]);
+  });
+
+  it('given an SSH key added and deleted, then add_ssh_key and remove_ssh_key rows naming the key by title and fingerprint, never by its text', () => {
+    const key: SshKeyAddedData = {
+      id: 3, user_id: 42, username: 'jdoe', title: 'laptop', key: 'ssh-ed25519 AAAAC3NzaBLOB me', key_type: 'ed25519', bits: 256,
+      fingerprint_md5: 'aa:bb', fingerprint_sha256: 'FpSha', usage_type: 'auth', expires_at: null, created_at: OCCURRED_AT.toISOString(),
+    };
+    const [addedRow] = CREDENTIALS_AUDIT_MAPPING.entriesFor({ ...stored(token), type: SSH_KEY_ADDED, schemaVersion: 1, data: key });
+    expect(addedRow).toEqual({
+      entity_id: 42,
+      event_name: 'add_ssh_key',
+      target_details: 'jdoe',
+      details: {
+        custom_message: 'Added SSH key "laptop" (ED25519 256 bits, SHA256:FpSha) for jdoe',
+        key_id: 3, key_title: 'laptop', fingerprint_sha256: 'FpSha', usage_type: 'auth', expires_at: null,
+      },
+    });
+    expect(JSON.stringify(addedRow)).not.toContain('BLOB');
+    const deleted = { id: 3, user_id: 42, username: 'jdoe', title: 'laptop', fingerprint_sha256: 'FpSha', deleted_at: OCCURRED_AT.toISOString() };
+    expect(CREDENTIALS_AUDIT_MAPPING.entriesFor({ ...stored(token), type: SSH_KEY_DELETED, schemaVersion: 1, data: deleted })[0]).toMatchObject({
+      event_name: 'remove_ssh_key',
+      details: { custom_message: 'Removed SSH key "laptop" (SHA256:FpSha) of jdoe' },
+    });
+    expect(CREDENTIALS_AUDIT_MAPPING.eventTypes).toEqual(expect.arrayContaining([PERSONAL_ACCESS_TOKEN_CREATED, SSH_KEY_ADDED, SSH_KEY_DELETED]));
   });
 });

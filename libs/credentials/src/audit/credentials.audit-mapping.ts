@@ -1,16 +1,17 @@
 import type { AuditEntry, AuditMapping, StoredEvent } from '@app/kernel';
 import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenCreatedData } from '../domain/personal-access-token/personal-access-token.events.js';
+import { SSH_KEY_ADDED, SSH_KEY_DELETED, type SshKeyAddedData, type SshKeyDeletedData } from '../domain/ssh-key/ssh-key.events.js';
 
 /**
- * The audit rows credentials' events leave, named as GitLab names them. A token is recorded by
- * id, name, scopes and expiry, never by its digest. The target is the owner's username, or
- * `user-<id>` for tokens whose event predates the username being recorded.
+ * The audit rows credentials' events leave, named as GitLab names them. Credentials are recorded
+ * by id, name and fingerprint, never by their secret (a token's digest) or their whole text (a
+ * key). The target is the owner's username, or `user-<id>` for tokens whose event predates the
+ * username being recorded.
  */
-function credentialsAuditEntries(event: StoredEvent): AuditEntry[] {
-  if (event.type !== PERSONAL_ACCESS_TOKEN_CREATED) return [];
-  const data = event.data as PersonalAccessTokenCreatedData;
-  return [
-    {
+const ENTRIES: Record<string, (event: StoredEvent) => AuditEntry> = {
+  [PERSONAL_ACCESS_TOKEN_CREATED]: (event) => {
+    const data = event.data as PersonalAccessTokenCreatedData;
+    return {
       entity_id: data.user_id,
       event_name: 'personal_access_token_created',
       target_details: data.username ?? `user-${data.user_id}`,
@@ -21,12 +22,45 @@ function credentialsAuditEntries(event: StoredEvent): AuditEntry[] {
         token_scopes: data.scopes,
         token_expires_at: data.expires_at,
       },
-    },
-  ];
-}
+    };
+  },
+  [SSH_KEY_ADDED]: (event) => {
+    const data = event.data as SshKeyAddedData;
+    return {
+      entity_id: data.user_id,
+      event_name: 'add_ssh_key',
+      target_details: data.username,
+      details: {
+        custom_message: `Added SSH key "${data.title}" (${data.key_type.toUpperCase()} ${data.bits} bits, SHA256:${data.fingerprint_sha256}) for ${data.username}`,
+        key_id: data.id,
+        key_title: data.title,
+        fingerprint_sha256: data.fingerprint_sha256,
+        usage_type: data.usage_type,
+        expires_at: data.expires_at,
+      },
+    };
+  },
+  [SSH_KEY_DELETED]: (event) => {
+    const data = event.data as SshKeyDeletedData;
+    return {
+      entity_id: data.user_id,
+      event_name: 'remove_ssh_key',
+      target_details: data.username,
+      details: {
+        custom_message: `Removed SSH key "${data.title}" (SHA256:${data.fingerprint_sha256}) of ${data.username}`,
+        key_id: data.id,
+        key_title: data.title,
+        fingerprint_sha256: data.fingerprint_sha256,
+      },
+    };
+  },
+};
 
 export const CREDENTIALS_AUDIT_MAPPING: AuditMapping = {
   context: 'credentials',
-  eventTypes: [PERSONAL_ACCESS_TOKEN_CREATED],
-  entriesFor: credentialsAuditEntries,
+  eventTypes: Object.keys(ENTRIES),
+  entriesFor: (event) => {
+    const entry = ENTRIES[event.type];
+    return entry ? [entry(event)] : [];
+  },
 };

@@ -1,6 +1,6 @@
 import { Controller, Delete, HttpCode, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Authenticate, CurrentCaller, NumericParams, ReqMeta, requireAdmin, type Caller, type GitlabRequest, type RequestMetadata, UsersApiScopes } from '@app/shared';
+import { Authenticate, CurrentCaller, NumericParams, ReqMeta, requireAdmin, type Caller, type GitlabRequest, type RequestMetadata, unmodifiedSinceOf, UsersApiScopes } from '@app/shared';
 import { DeleteIdentity } from '../application/commands/delete-identity/delete-identity.command.js';
 
 /** A user's external identities (reference §8). */
@@ -15,14 +15,12 @@ export class IdentitiesController {
   @HttpCode(204)
   async remove(@Req() req: GitlabRequest, @CurrentCaller() caller: Caller | undefined, @ReqMeta() meta: RequestMetadata): Promise<void> {
     requireAdmin(caller);
-    const header = req.headers['if-unmodified-since'];
-    const since = typeof header === 'string' ? new Date(header) : null;
     await this.commands.execute(
       new DeleteIdentity(
         {
           userId: Number(req.params.id),
           provider: String(req.params.provider),
-          unmodifiedSince: since && !Number.isNaN(since.getTime()) ? since : null,
+          unmodifiedSince: unmodifiedSinceOf(req),
         },
         meta,
       ),

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Inject, Post, Put, Req, Res } from '
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
+  unmodifiedSinceOf,
   APP_CONFIG,
   Authenticate,
   CurrentCaller,
@@ -208,11 +209,9 @@ export class UsersController {
     @ReqMeta() meta: RequestMetadata,
   ): Promise<void> {
     requireAdmin(caller);
-    const header = req.headers['if-unmodified-since'];
-    const since = typeof header === 'string' ? new Date(header) : null;
     await this.commands.execute(
       new DeleteUser(
-        { userId: Number(req.params.id), hardDelete: params.hard_delete === true, unmodifiedSince: since && !Number.isNaN(since.getTime()) ? since : null },
+        { userId: Number(req.params.id), hardDelete: params.hard_delete === true, unmodifiedSince: unmodifiedSinceOf(req) },
         meta,
       ),
     );

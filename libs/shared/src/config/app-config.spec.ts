@@ -16,4 +16,11 @@ describe('moderation and sign-up settings', () => {
     expect(loadConfig({ DEACTIVATE_DORMANT_USERS_PERIOD_DAYS: '180' }).deactivateDormantUsersPeriodDays).toBe(180);
     expect(() => loadConfig({ DEACTIVATE_DORMANT_USERS_PERIOD_DAYS: '30' })).toThrow('must be at least 90');
   });
+
+  it('read SSH_KEY_RESTRICTIONS over the defaults (DSA forbidden, RSA from 1024 bits), refusing unknown types and sizes', () => {
+    expect(loadConfig({}).sshKeyRestrictions).toEqual({ rsa: 1024, dsa: -1, ecdsa: 0, ed25519: 0, ecdsa_sk: 0, ed25519_sk: 0 });
+    expect(loadConfig({ SSH_KEY_RESTRICTIONS: 'rsa=3072, ecdsa=-1' }).sshKeyRestrictions).toMatchObject({ rsa: 3072, ecdsa: -1, dsa: -1 });
+    expect(() => loadConfig({ SSH_KEY_RESTRICTIONS: 'rsa2=1' })).toThrow('SSH_KEY_RESTRICTIONS: "rsa2=1" is not <type>=<bits>');
+    expect(() => loadConfig({ SSH_KEY_RESTRICTIONS: 'rsa=-2' })).toThrow('SSH_KEY_RESTRICTIONS');
+  });
 });

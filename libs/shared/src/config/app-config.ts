@@ -1,3 +1,4 @@
+import { parseSshKeyRestrictions, type SshKeyRestrictions } from '@app/kernel';
 export interface AppConfig {
   databaseUrl: string;
   redisUrl: string;
@@ -32,6 +33,8 @@ export interface AppConfig {
   /** Sign-ups each IP address may make per interval (counted in Redis); 0 disables the limit. */
   signupLimit: number;
   signupIntervalSeconds: number;
+  /** Which SSH key types are allowed, and their smallest size (`SSH_KEY_RESTRICTIONS`, e.g. `rsa=2048,dsa=-1`). */
+  sshKeyRestrictions: SshKeyRestrictions;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     requireAdminApprovalAfterUserSignup: booleanFromEnv(env, 'REQUIRE_ADMIN_APPROVAL_AFTER_USER_SIGNUP', false),
     signupLimit: intFromEnv(env, 'SIGNUP_LIMIT', 20),
     signupIntervalSeconds: positiveIntFromEnv(env, 'SIGNUP_INTERVAL_SECONDS', 3600),
+    sshKeyRestrictions: parseSshKeyRestrictions(env.SSH_KEY_RESTRICTIONS),
   };
 }
 

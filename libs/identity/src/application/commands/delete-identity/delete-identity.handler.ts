@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandPath } from '@app/eventstore';
-import { PreconditionFailedError } from '@app/kernel';
+import { checkUnmodifiedSince } from '@app/shared';
 import { USER_DECIDER } from '../../../domain/identity.deciders.js';
 import { IdentityNotFoundError, UserNotFoundError } from '../../../domain/user/user.errors.js';
 import { userStreamId } from '../../../domain/user/user.events.js';
@@ -25,7 +25,7 @@ export class DeleteIdentityHandler implements ICommandHandler<DeleteIdentity> {
         if (input.unmodifiedSince) {
           const row = await this.users.findById(input.userId);
           if (!row) throw new UserNotFoundError();
-          if (Math.floor(row.updated_at.getTime() / 1000) > Math.floor(input.unmodifiedSince.getTime() / 1000)) throw new PreconditionFailedError();
+          checkUnmodifiedSince(input.unmodifiedSince, row.updated_at);
         }
         return { kind: 'remove_identity' as const, provider: input.provider };
       },

@@ -1,6 +1,7 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandPath } from '@app/eventstore';
-import { ConflictError, ForbiddenError, PreconditionFailedError } from '@app/kernel';
+import { ConflictError, ForbiddenError } from '@app/kernel';
+import { checkUnmodifiedSince } from '@app/shared';
 import { USER_DECIDER } from '../../../domain/identity.deciders.js';
 import { EmailTakenError, UsernameTakenError, UserNotFoundError } from '../../../domain/user/user.errors.js';
 import { userStreamId } from '../../../domain/user/user.events.js';
@@ -24,9 +25,7 @@ export class DeleteUserHandler implements ICommandHandler<DeleteUser> {
     const row = await this.users.findById(input.userId);
     if (!row) throw new UserNotFoundError();
     if (row.user_type === 'ghost') throw new ForbiddenError('The ghost user cannot be removed', 'identity.ghost_not_removable');
-    if (input.unmodifiedSince && Math.floor(row.updated_at.getTime() / 1000) > Math.floor(input.unmodifiedSince.getTime() / 1000)) {
-      throw new PreconditionFailedError();
-    }
+    checkUnmodifiedSince(input.unmodifiedSince, row.updated_at);
     const ghostUserId = input.hardDelete ? null : await this.ghostUserId(metadata);
     await this.commands.handle(
       userStreamId(input.userId),

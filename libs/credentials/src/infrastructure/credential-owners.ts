@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { Database, isRecordId } from '@app/shared';
+
+export interface CredentialOwner {
+  id: number;
+  username: string;
+  /** The display name, which GitLab writes into a published SSH key's comment. */
+  name: string;
+}
+
+/** Users as credentials' own `token_owners` table knows them: every credential endpoint's 404 User comes from here. */
+@Injectable()
+export class CredentialOwners {
+  constructor(private readonly db: Database) {}
+
+  async byId(id: number): Promise<CredentialOwner | null> {
+    if (!isRecordId(id)) return null;
+    const rows = await this.db.query<{ user_id: string; username: string; name: string }>(
+      'SELECT user_id, username, name FROM credentials.token_owners WHERE user_id = $1',
+      [id],
+    );
+    return rows.length ? { id: Number(rows[0].user_id), username: rows[0].username, name: rows[0].name } : null;
+  }
+
+  /** GitLab's `find_user`: all digits is an id, anything else a username, case-insensitively. */
+  async byIdOrUsername(idOrUsername: string): Promise<CredentialOwner | null> {
+    if (/^\d+$/.test(idOrUsername)) return this.byId(Number(idOrUsername));
+    const rows = await this.db.query<{ user_id: string; username: string; name: string }>(
+      'SELECT user_id, username, name FROM credentials.token_owners WHERE lower(username) = lower($1)',
+      [idOrUsername],
+    );
+    return rows.length ? { id: Number(rows[0].user_id), username: rows[0].username, name: rows[0].name } : null;
+  }
+}
