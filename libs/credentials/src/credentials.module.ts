@@ -16,6 +16,11 @@ import { DeleteSshKeyHandler } from './application/commands/delete-ssh-key/delet
 import { CredentialOwners } from './infrastructure/credential-owners.js';
 import { SshKeysProjection } from './infrastructure/ssh/ssh-keys.projection.js';
 import { SshKeysRepository } from './infrastructure/ssh/ssh-keys.repository.js';
+import { GpgKeysController } from './api/gpg-keys.controller.js';
+import { AddGpgKeyHandler } from './application/commands/add-gpg-key/add-gpg-key.handler.js';
+import { RemoveGpgKeyHandler } from './application/commands/remove-gpg-key/remove-gpg-key.handler.js';
+import { GpgKeysProjection } from './infrastructure/gpg/gpg-keys.projection.js';
+import { GpgKeysRepository } from './infrastructure/gpg/gpg-keys.repository.js';
 
 @Module({
   imports: [CqrsModule, IdentityCoreModule],
@@ -23,6 +28,10 @@ import { SshKeysRepository } from './infrastructure/ssh/ssh-keys.repository.js';
     CreatePersonalAccessTokenHandler,
     AddSshKeyHandler,
     DeleteSshKeyHandler,
+    AddGpgKeyHandler,
+    RemoveGpgKeyHandler,
+    GpgKeysProjection,
+    GpgKeysRepository,
     PersonalAccessTokensProjection,
     TokenOwnersProjection,
     UserTwoFactorProjection,
@@ -31,7 +40,7 @@ import { SshKeysRepository } from './infrastructure/ssh/ssh-keys.repository.js';
     CredentialOwners,
     SshKeysRepository,
   ],
-  exports: [TokenLookup, CredentialOwners, SshKeysRepository],
+  exports: [TokenLookup, CredentialOwners, SshKeysRepository, GpgKeysRepository],
 })
 export class CredentialsCoreModule implements OnModuleInit {
   constructor(
@@ -40,6 +49,7 @@ export class CredentialsCoreModule implements OnModuleInit {
     private readonly owners: TokenOwnersProjection,
     private readonly twoFactor: UserTwoFactorProjection,
     private readonly sshKeys: SshKeysProjection,
+    private readonly gpgKeys: GpgKeysProjection,
     private readonly upcasters: UpcasterRegistry,
     private readonly auditMappings: AuditMappingRegistry,
   ) {}
@@ -49,6 +59,7 @@ export class CredentialsCoreModule implements OnModuleInit {
     this.registry.register(this.owners);
     this.registry.register(this.twoFactor);
     this.registry.register(this.sshKeys);
+    this.registry.register(this.gpgKeys);
     this.upcasters.register(PERSONAL_ACCESS_TOKEN_CREATED_V1_UPCASTER);
     this.auditMappings.register(CREDENTIALS_AUDIT_MAPPING);
   }
@@ -56,7 +67,7 @@ export class CredentialsCoreModule implements OnModuleInit {
 
 @Module({
   imports: [CredentialsCoreModule],
-  controllers: [PersonalAccessTokensController, SshKeysController],
+  controllers: [PersonalAccessTokensController, SshKeysController, GpgKeysController],
   exports: [CredentialsCoreModule],
 })
 export class CredentialsModule {}

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createUserWithToken, eventually, setAccountState, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 import type { UserStateName } from '../../../libs/moderation/src/events.js';
 import { addSshKey, newSshPublicKey } from '../../support/ssh-keys.js';
+import { addGpgKey, newGpgPublicKey } from '../../support/gpg-keys.js';
 
 type Scope = 'api' | 'read_api' | 'read_user' | 'sudo' | 'admin_mode';
 const SCOPES: Scope[] = ['api', 'read_api', 'read_user', 'sudo', 'admin_mode'];
@@ -92,6 +93,16 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/v4/users/{id}/keys/{key_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/keys/${await addSshKey(ctx, 1)}` }) },
   { method: 'post', path: '/api/v4/users/{id}/keys', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}/keys`, body: { title: 'matrix', key: newSshPublicKey() } }) },
   { method: 'delete', path: '/api/v4/users/{id}/keys/{key_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/keys/${await addSshKey(ctx, 1)}` }) },
+  { method: 'get', path: '/api/v4/user/gpg_keys', usersApi: true, request: async () => ({ url: '/api/v4/user/gpg_keys' }) },
+  { method: 'get', path: '/api/v4/user/gpg_keys/{key_id}', usersApi: true, request: async (ctx, caller) => ({ url: `/api/v4/user/gpg_keys/${await addGpgKey(ctx, caller.id)}` }) },
+  { method: 'post', path: '/api/v4/user/gpg_keys', usersApi: true, request: async () => ({ url: '/api/v4/user/gpg_keys', body: { key: await newGpgPublicKey() } }) },
+  { method: 'post', path: '/api/v4/user/gpg_keys/{key_id}/revoke', usersApi: true, success: 202, request: async (ctx, caller) => ({ url: `/api/v4/user/gpg_keys/${await addGpgKey(ctx, caller.id)}/revoke` }) },
+  { method: 'delete', path: '/api/v4/user/gpg_keys/{key_id}', usersApi: true, request: async (ctx, caller) => ({ url: `/api/v4/user/gpg_keys/${await addGpgKey(ctx, caller.id)}` }) },
+  { method: 'get', path: '/api/v4/users/{id}/gpg_keys', usersApi: true, request: async () => ({ url: '/api/v4/users/1/gpg_keys' }) },
+  { method: 'get', path: '/api/v4/users/{id}/gpg_keys/{key_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/gpg_keys/${await addGpgKey(ctx, 1)}` }) },
+  { method: 'post', path: '/api/v4/users/{id}/gpg_keys', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}/gpg_keys`, body: { key: await newGpgPublicKey() } }) },
+  { method: 'post', path: '/api/v4/users/{id}/gpg_keys/{key_id}/revoke', usersApi: true, success: 202, request: async (ctx) => ({ url: `/api/v4/users/1/gpg_keys/${await addGpgKey(ctx, 1)}/revoke` }) },
+  { method: 'delete', path: '/api/v4/users/{id}/gpg_keys/{key_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/gpg_keys/${await addGpgKey(ctx, 1)}` }) },
   { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },
   {
     method: 'get',

@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import type supertest from 'supertest';
 import { createUserWithToken, eventually, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 import { newSshPublicKey } from '../../support/ssh-keys.js';
+import { newGpgPublicKey } from '../../support/gpg-keys.js';
 
 /**
  * The OpenAPI document against the service: every operation it lists is called for real, as an
@@ -335,6 +336,34 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(403, 'post', `/api/v4/users/${alice.id}/keys`, { token: alice.token, body: { title: 'x', key: newSshPublicKey() } });
     await call(403, 'delete', `/api/v4/users/${alice.id}/keys/${given.body.id}`, { token: alice.token });
     await call(204, 'delete', `/api/v4/users/${alice.id}/keys/${given.body.id}`);
+  });
+
+  it('GPG keys: list, show, add, revoke and delete, own and a given user\'s, and their 400, 401, 403, 404 and 412', async () => {
+    const own = await call(201, 'post', '/api/v4/user/gpg_keys', { token: alice.token, body: { key: await newGpgPublicKey() } });
+    await call(400, 'post', '/api/v4/user/gpg_keys', { token: alice.token, body: { key: 'not a key' } });
+    await call(200, 'get', '/api/v4/user/gpg_keys', { token: alice.token });
+    await call(401, 'get', '/api/v4/user/gpg_keys', { token: null });
+    await call(200, 'get', `/api/v4/user/gpg_keys/${own.body.id}`, { token: alice.token });
+    await call(404, 'get', `/api/v4/user/gpg_keys/${own.body.id}`);
+    await call(200, 'get', `/api/v4/users/${alice.id}/gpg_keys`, { token: null });
+    await call(404, 'get', '/api/v4/users/999999/gpg_keys', { token: null });
+    await call(200, 'get', `/api/v4/users/${alice.id}/gpg_keys/${own.body.id}`, { token: null });
+    await call(404, 'get', `/api/v4/users/1/gpg_keys/${own.body.id}`, { token: null });
+    await call(412, 'delete', `/api/v4/user/gpg_keys/${own.body.id}`, { token: alice.token, headers: { 'If-Unmodified-Since': 'Sat, 01 Jan 2000 00:00:00 GMT' } });
+    await call(204, 'delete', `/api/v4/user/gpg_keys/${own.body.id}`, { token: alice.token });
+    await call(404, 'post', `/api/v4/user/gpg_keys/${own.body.id}/revoke`, { token: alice.token });
+    const revoked = await call(201, 'post', '/api/v4/user/gpg_keys', { token: alice.token, body: { key: await newGpgPublicKey() } });
+    expect((await call(202, 'post', `/api/v4/user/gpg_keys/${revoked.body.id}/revoke`, { token: alice.token })).body).toBe(202);
+    const given = await call(201, 'post', `/api/v4/users/${alice.id}/gpg_keys`, { body: { key: await newGpgPublicKey() } });
+    await call(404, 'post', '/api/v4/users/999999/gpg_keys', { body: { key: await newGpgPublicKey() } });
+    await call(404, 'post', `/api/v4/users/${alice.id}/gpg_keys/999999/revoke`);
+    await call(404, 'delete', `/api/v4/users/${alice.id}/gpg_keys/999999`);
+    await call(403, 'post', `/api/v4/users/${alice.id}/gpg_keys`, { token: alice.token, body: { key: await newGpgPublicKey() } });
+    await call(403, 'post', `/api/v4/users/${alice.id}/gpg_keys/${given.body.id}/revoke`, { token: alice.token });
+    await call(403, 'delete', `/api/v4/users/${alice.id}/gpg_keys/${given.body.id}`, { token: alice.token });
+    await call(204, 'delete', `/api/v4/users/${alice.id}/gpg_keys/${given.body.id}`);
+    const again = await call(201, 'post', `/api/v4/users/${alice.id}/gpg_keys`, { body: { key: await newGpgPublicKey() } });
+    await call(202, 'post', `/api/v4/users/${alice.id}/gpg_keys/${again.body.id}/revoke`);
   });
 
   it('preferences: 200 UserPreferences for GET and PUT, 400 without a preference, 401 anonymous', async () => {

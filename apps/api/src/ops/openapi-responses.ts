@@ -7,7 +7,7 @@ import { ref, type Schema, type SchemaName } from './openapi-schemas.js';
  * operation, so a new endpoint cannot ship with undocumented answers.
  */
 
-type SuccessStatus = 200 | 201 | 204 | 304;
+type SuccessStatus = 200 | 201 | 202 | 204 | 304;
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 422 | 429 | 431 | 503;
 
 interface Success {
@@ -269,6 +269,63 @@ export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
   },
   'SshKeysController.deleteForUser': {
     summary: "Delete one of a user's SSH keys (admin)",
+    success: [{ status: 204, description: 'Deleted' }],
+    errors: [...WRITE_ERRORS, 412],
+    headers: [IF_UNMODIFIED_SINCE],
+  },
+  'GpgKeysController.listOwn': {
+    summary: "The current user's GPG keys",
+    success: [{ status: 200, description: 'The keys, oldest first', json: { arrayOf: 'GpgKey' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+  },
+  'GpgKeysController.showOwn': {
+    summary: "One of the current user's GPG keys",
+    success: [{ status: 200, description: 'The key', json: 'GpgKey' }],
+    errors: READ_ERRORS,
+    notes: { 404: "`404 GPG Key Not Found`: no such key, or another user's (admins too)" },
+  },
+  'GpgKeysController.addOwn': {
+    summary: 'Add a GPG key for the current user',
+    success: [{ status: 201, description: 'The key', json: 'GpgKey' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: '`key` missing, not one armored public key block, unreadable, or some user has it already' },
+  },
+  'GpgKeysController.revokeOwn': {
+    summary: "Revoke one of the current user's GPG keys: its signatures stop counting as verified and the key is removed",
+    success: [{ status: 202, description: '`202`', json: 'Accepted' }],
+    errors: WRITE_ERRORS,
+  },
+  'GpgKeysController.deleteOwn': {
+    summary: "Delete one of the current user's GPG keys",
+    success: [{ status: 204, description: 'Deleted' }],
+    errors: [...WRITE_ERRORS, 412],
+    headers: [IF_UNMODIFIED_SINCE],
+  },
+  'GpgKeysController.listOfUser': {
+    summary: "A user's GPG keys (no token needed)",
+    success: [{ status: 200, description: 'The keys, oldest first', json: { arrayOf: 'GpgKey' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+  },
+  'GpgKeysController.showOfUser': {
+    summary: "One of a user's GPG keys (no token needed)",
+    success: [{ status: 200, description: 'The key', json: 'GpgKey' }],
+    errors: READ_ERRORS,
+  },
+  'GpgKeysController.addForUser': {
+    summary: 'Add a GPG key for a user (admin)',
+    success: [{ status: 201, description: 'The key', json: 'GpgKey' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: 'A missing `key` (checked before the admin check), or the key refused' },
+  },
+  'GpgKeysController.revokeForUser': {
+    summary: "Revoke one of a user's GPG keys (admin)",
+    success: [{ status: 202, description: '`202`', json: 'Accepted' }],
+    errors: WRITE_ERRORS,
+  },
+  'GpgKeysController.deleteForUser': {
+    summary: "Delete one of a user's GPG keys (admin)",
     success: [{ status: 204, description: 'Deleted' }],
     errors: [...WRITE_ERRORS, 412],
     headers: [IF_UNMODIFIED_SINCE],

@@ -218,6 +218,10 @@ export const COMPONENT_SCHEMAS = {
       usage_type: { type: 'string', enum: ['auth', 'signing', 'auth_and_signing'] },
     },
   }),
+  GpgKey: closedObject('Entity `GpgKey`: the armored public key as stored (its fingerprint, key ids and e-mails are kept, not shown)', {
+    always: { id: integer, key: text, created_at: dateTime },
+  }),
+  Accepted: { description: 'The number `202`: what GitLab\'s revoke endpoints answer', const: 202 },
   Error: ERROR,
   Liveness: closedObject('The process answers', { always: { status: { const: 'ok' } } }),
   Readiness: closedObject('Whether PostgreSQL and Redis answer', {

@@ -8,12 +8,11 @@ import {
   CurrentCaller,
   isRecordId,
   NumericParams,
-  readOffsetPage,
+  offsetPageOf,
   ReqMeta,
   RequestParams,
   requireAdmin,
   requireCaller,
-  setOffsetPaginationHeaders,
   unmodifiedSinceOf,
   UsersApiScopes,
   type AppConfig,
@@ -124,11 +123,8 @@ export class SshKeysController {
     await this.remove(Number(req.params.id), params.key_id, req, meta);
   }
 
-  private async list(userId: number, req: GitlabRequest, res: Response): Promise<unknown[]> {
-    const page = readOffsetPage(req);
-    const { rows, total } = await this.keys.page(userId, page.offset, page.perPage);
-    setOffsetPaginationHeaders(res, req, this.config.externalUrl, page, total, page.offset + rows.length < total);
-    return rows.map((row) => presentSshKey(row, this.host));
+  private list(userId: number, req: GitlabRequest, res: Response): Promise<unknown[]> {
+    return offsetPageOf(req, res, this.config.externalUrl, (offset, limit) => this.keys.page(userId, offset, limit), (row) => presentSshKey(row, this.host));
   }
 
   private async show(userId: number, keyId: number): Promise<unknown> {

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditMapping, StoredEvent } from '@app/kernel';
 import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenCreatedData } from '../domain/personal-access-token/personal-access-token.events.js';
+import { GPG_KEY_ADDED, GPG_KEY_DELETED, GPG_KEY_REVOKED, type GpgKeyAddedData, type GpgKeyRemovedData } from '../domain/gpg-key/gpg-key.events.js';
 import { SSH_KEY_ADDED, SSH_KEY_DELETED, type SshKeyAddedData, type SshKeyDeletedData } from '../domain/ssh-key/ssh-key.events.js';
 
 /**
@@ -54,7 +55,34 @@ const ENTRIES: Record<string, (event: StoredEvent) => AuditEntry> = {
       },
     };
   },
+  [GPG_KEY_ADDED]: (event) => {
+    const data = event.data as GpgKeyAddedData;
+    return {
+      entity_id: data.user_id,
+      event_name: 'add_gpg_key',
+      target_details: data.username,
+      details: {
+        custom_message: `Added GPG key ${data.fingerprint} (${data.emails.join(', ') || 'no e-mail'}) for ${data.username}`,
+        key_id: data.id,
+        fingerprint: data.fingerprint,
+        primary_keyid: data.primary_keyid,
+        emails: data.emails,
+      },
+    };
+  },
+  [GPG_KEY_REVOKED]: (event) => gpgKeyRemoved(event, 'revoke_gpg_key', 'Revoked'),
+  [GPG_KEY_DELETED]: (event) => gpgKeyRemoved(event, 'remove_gpg_key', 'Removed'),
 };
+
+function gpgKeyRemoved(event: StoredEvent, eventName: string, verb: string): AuditEntry {
+  const data = event.data as GpgKeyRemovedData;
+  return {
+    entity_id: data.user_id,
+    event_name: eventName,
+    target_details: data.username,
+    details: { custom_message: `${verb} GPG key ${data.fingerprint} of ${data.username}`, key_id: data.id, fingerprint: data.fingerprint, primary_keyid: data.primary_keyid },
+  };
+}
 
 export const CREDENTIALS_AUDIT_MAPPING: AuditMapping = {
   context: 'credentials',

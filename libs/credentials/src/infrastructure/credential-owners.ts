@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UserNotFoundError } from '@app/identity';
 import { Database, isRecordId } from '@app/shared';
 
 export interface CredentialOwner {
@@ -20,6 +21,13 @@ export class CredentialOwners {
       [id],
     );
     return rows.length ? { id: Number(rows[0].user_id), username: rows[0].username, name: rows[0].name } : null;
+  }
+
+  /** The user, or 404 User Not Found. */
+  async existing(id: number): Promise<CredentialOwner> {
+    const owner = await this.byId(id);
+    if (!owner) throw new UserNotFoundError();
+    return owner;
   }
 
   /** GitLab's `find_user`: all digits is an id, anything else a username, case-insensitively. */

@@ -123,3 +123,20 @@ export function setOffsetPaginationHeaders(
   }
   res.setHeader('Link', links.join(', '));
 }
+
+/**
+ * One offset page of a counted list: reads `page`/`per_page`, fetches that slice and the total,
+ * sets GitLab's pagination headers and answers the presented rows.
+ */
+export async function offsetPageOf<Row>(
+  req: GitlabRequest,
+  res: Response,
+  externalBase: string,
+  fetch: (offset: number, limit: number) => Promise<{ rows: Row[]; total: number }>,
+  present: (row: Row) => unknown,
+): Promise<unknown[]> {
+  const page = readOffsetPage(req);
+  const { rows, total } = await fetch(page.offset, page.perPage);
+  setOffsetPaginationHeaders(res, req, externalBase, page, total, page.offset + rows.length < total);
+  return rows.map(present);
+}

@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandPath } from '@app/eventstore';
-import { UserNotFoundError } from '@app/identity';
 import { APP_CONFIG, Database, uniqueViolationConstraint, type AppConfig } from '@app/shared';
 import { SSH_KEYS_DECIDER } from '../../../domain/ssh-key/ssh-key.decider.js';
 import { SshKeyTakenError } from '../../../domain/ssh-key/ssh-key.errors.js';
@@ -28,8 +27,7 @@ export class AddSshKeyHandler implements ICommandHandler<AddSshKey> {
   ) {}
 
   async execute({ input, metadata }: AddSshKey): Promise<number> {
-    const owner = await this.owners.byId(input.userId);
-    if (!owner) throw new UserNotFoundError();
+    const owner = await this.owners.existing(input.userId);
     const facts = readSshPublicKey(input.key);
     // Read first so that a duplicate is reported with the other validation errors, as GitLab reports it.
     const holder = facts.fingerprintSha256 === null ? null : await this.keys.ownerOfFingerprint(facts.fingerprintSha256);

@@ -1,6 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandPath } from '@app/eventstore';
-import { UserNotFoundError } from '@app/identity';
 import { checkUnmodifiedSince } from '@app/shared';
 import { SSH_KEYS_DECIDER } from '../../../domain/ssh-key/ssh-key.decider.js';
 import { SshKeyNotFoundError } from '../../../domain/ssh-key/ssh-key.errors.js';
@@ -18,8 +17,7 @@ export class DeleteSshKeyHandler implements ICommandHandler<DeleteSshKey> {
   ) {}
 
   async execute({ input, metadata }: DeleteSshKey): Promise<void> {
-    const owner = await this.owners.byId(input.userId);
-    if (!owner) throw new UserNotFoundError();
+    const owner = await this.owners.existing(input.userId);
     await this.commands.handle(
       credentialsStreamId(input.userId),
       SSH_KEYS_DECIDER,
