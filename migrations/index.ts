@@ -14,6 +14,7 @@ import { EventStoreSnapshots1732200003000 } from './1732200003000-event-store-sn
 import { AuthChangedOnAccessColumns1732200004000 } from './1732200004000-auth-changed-on-access-columns.js';
 import { CredentialsSshKeys1732200005000 } from './1732200005000-credentials-ssh-keys.js';
 import { CredentialsGpgKeys1732200005100 } from './1732200005100-credentials-gpg-keys.js';
+import { CredentialsEmails1732200005200 } from './1732200005200-credentials-emails.js';
 
 /** Every migration, in the order it applies. */
-export const MIGRATIONS = [EventStore1732200000000, IdentityUsers1732200000100, CredentialsTokens1732200000200, ActivityAuditEvents1732200000300, CredentialsTokenOwners1732200000400, AuthChangeNotifications1732200000500, TokenOwnerNames1732200000600, IdentityUserSearchIndexes1732200001000, IdentityCustomAttributesPreferences1732200001100, IdentityAvatars1732200001300, IdentityCombinedSearchIndex1732200001400, ContextSchemas1732200002000, EventStoreSnapshots1732200003000, AuthChangedOnAccessColumns1732200004000, CredentialsSshKeys1732200005000, CredentialsGpgKeys1732200005100];
+export const MIGRATIONS = [EventStore1732200000000, IdentityUsers1732200000100, CredentialsTokens1732200000200, ActivityAuditEvents1732200000300, CredentialsTokenOwners1732200000400, AuthChangeNotifications1732200000500, TokenOwnerNames1732200000600, IdentityUserSearchIndexes1732200001000, IdentityCustomAttributesPreferences1732200001100, IdentityAvatars1732200001300, IdentityCombinedSearchIndex1732200001400, ContextSchemas1732200002000, EventStoreSnapshots1732200003000, AuthChangedOnAccessColumns1732200004000, CredentialsSshKeys1732200005000, CredentialsGpgKeys1732200005100, CredentialsEmails1732200005200];

@@ -3,7 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityCoreModule, auditReconcileSchedule, auditRelayRoute } from '@app/activity';
-import { CredentialsCoreModule } from '@app/credentials';
+import { CredentialsCoreModule, emailConfirmationRelayRoute } from '@app/credentials';
 import { AsyncConsumerRunner, AuditMappingRegistry, EventRelay, EventStoreModule, RELAY_ROUTES } from '@app/eventstore';
 import { IdentityCoreModule } from '@app/identity';
 import { ModerationCoreModule, moderatorRecordRelayRoute, rejectedUserRelayRoute } from '@app/moderation';
@@ -63,7 +63,7 @@ export class WorkerModule {
         QueueWorkers,
         WorkerHost,
         // What the worker enqueues by itself; checked at boot against the job handlers.
-        { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit), rejectedUserRelayRoute, moderatorRecordRelayRoute] },
+        { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit), rejectedUserRelayRoute, moderatorRecordRelayRoute, emailConfirmationRelayRoute] },
         { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config)] },
       ],
       exports: [EventRelay, QueueWorkers, WorkerHost],

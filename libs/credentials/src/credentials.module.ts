@@ -1,6 +1,7 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditMappingRegistry, ProjectionRegistry, UpcasterRegistry } from '@app/eventstore';
+import { Mailer, SecondaryEmails } from '@app/shared';
 import { IdentityCoreModule } from '@app/identity';
 import { PersonalAccessTokensController } from './api/personal-access-tokens.controller.js';
 import { CREDENTIALS_AUDIT_MAPPING } from './audit/credentials.audit-mapping.js';
@@ -21,9 +22,28 @@ import { AddGpgKeyHandler } from './application/commands/add-gpg-key/add-gpg-key
 import { RemoveGpgKeyHandler } from './application/commands/remove-gpg-key/remove-gpg-key.handler.js';
 import { GpgKeysProjection } from './infrastructure/gpg/gpg-keys.projection.js';
 import { GpgKeysRepository } from './infrastructure/gpg/gpg-keys.repository.js';
+import { EmailsController } from './api/emails.controller.js';
+import { AddEmailHandler } from './application/commands/add-email/add-email.handler.js';
+import { ConfirmEmailHandler } from './application/commands/confirm-email/confirm-email.handler.js';
+import { DeleteEmailHandler } from './application/commands/delete-email/delete-email.handler.js';
+import { EmailConfirmationWorker } from './application/workers/email-confirmation.worker.js';
+import { ConfirmationTokens } from './infrastructure/email/confirmation-tokens.js';
+import { UserEmailsProjection } from './infrastructure/email/user-emails.projection.js';
+import { UserEmailsRepository } from './infrastructure/email/user-emails.repository.js';
+
+/**
+ * What identity asks of credentials through a port of the shared kernel (identity cannot import
+ * credentials, which depends on it): global, so identity's handlers find it when it is loaded.
+ */
+@Global()
+@Module({
+  providers: [UserEmailsRepository, { provide: SecondaryEmails, useExisting: UserEmailsRepository }],
+  exports: [UserEmailsRepository, SecondaryEmails],
+})
+export class CredentialsPortsModule {}
 
 @Module({
-  imports: [CqrsModule, IdentityCoreModule],
+  imports: [CqrsModule, IdentityCoreModule, CredentialsPortsModule],
   providers: [
     CreatePersonalAccessTokenHandler,
     AddSshKeyHandler,
@@ -32,6 +52,13 @@ import { GpgKeysRepository } from './infrastructure/gpg/gpg-keys.repository.js';
     RemoveGpgKeyHandler,
     GpgKeysProjection,
     GpgKeysRepository,
+    AddEmailHandler,
+    ConfirmEmailHandler,
+    DeleteEmailHandler,
+    UserEmailsProjection,
+    ConfirmationTokens,
+    EmailConfirmationWorker,
+    Mailer,
     PersonalAccessTokensProjection,
     TokenOwnersProjection,
     UserTwoFactorProjection,
@@ -40,7 +67,7 @@ import { GpgKeysRepository } from './infrastructure/gpg/gpg-keys.repository.js';
     CredentialOwners,
     SshKeysRepository,
   ],
-  exports: [TokenLookup, CredentialOwners, SshKeysRepository, GpgKeysRepository],
+  exports: [TokenLookup, CredentialOwners, SshKeysRepository, GpgKeysRepository, CredentialsPortsModule],
 })
 export class CredentialsCoreModule implements OnModuleInit {
   constructor(
@@ -50,6 +77,7 @@ export class CredentialsCoreModule implements OnModuleInit {
     private readonly twoFactor: UserTwoFactorProjection,
     private readonly sshKeys: SshKeysProjection,
     private readonly gpgKeys: GpgKeysProjection,
+    private readonly userEmails: UserEmailsProjection,
     private readonly upcasters: UpcasterRegistry,
     private readonly auditMappings: AuditMappingRegistry,
   ) {}
@@ -60,6 +88,7 @@ export class CredentialsCoreModule implements OnModuleInit {
     this.registry.register(this.twoFactor);
     this.registry.register(this.sshKeys);
     this.registry.register(this.gpgKeys);
+    this.registry.register(this.userEmails);
     this.upcasters.register(PERSONAL_ACCESS_TOKEN_CREATED_V1_UPCASTER);
     this.auditMappings.register(CREDENTIALS_AUDIT_MAPPING);
   }
@@ -67,7 +96,7 @@ export class CredentialsCoreModule implements OnModuleInit {
 
 @Module({
   imports: [CredentialsCoreModule],
-  controllers: [PersonalAccessTokensController, SshKeysController, GpgKeysController],
+  controllers: [PersonalAccessTokensController, SshKeysController, GpgKeysController, EmailsController],
   exports: [CredentialsCoreModule],
 })
 export class CredentialsModule {}

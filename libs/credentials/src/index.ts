@@ -5,3 +5,4 @@ export {
   type CreatePersonalAccessTokenInput,
   type CreatedPersonalAccessToken,
 } from './application/commands/create-personal-access-token/create-personal-access-token.command.js';
+export { emailConfirmationRelayRoute } from './application/workers/email-confirmation.worker.js';

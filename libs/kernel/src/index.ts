@@ -11,3 +11,4 @@ export * from './commands/decider.js';
 export * from './events/user-lifecycle.js';
 export * from './users/user-types.js';
 export * from './credentials/ssh-key-types.js';
+export * from './users/email-address.js';

@@ -44,3 +44,5 @@ export * from './queues/jobs.js';
 export * from './queues/job-handler.decorator.js';
 export * from './queues/job-handler-registry.js';
 export * from './http/unmodified-since.js';
+export * from './auth/secondary-emails.port.js';
+export * from './mail/mailer.js';

@@ -3,6 +3,7 @@ import { createUserWithToken, eventually, setAccountState, startTestApp, unique,
 import type { UserStateName } from '../../../libs/moderation/src/events.js';
 import { addSshKey, newSshPublicKey } from '../../support/ssh-keys.js';
 import { addGpgKey, newGpgPublicKey } from '../../support/gpg-keys.js';
+import { addEmail, confirmationTokenFor } from '../../support/emails.js';
 
 type Scope = 'api' | 'read_api' | 'read_user' | 'sudo' | 'admin_mode';
 const SCOPES: Scope[] = ['api', 'read_api', 'read_user', 'sudo', 'admin_mode'];
@@ -103,6 +104,20 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/api/v4/users/{id}/gpg_keys', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}/gpg_keys`, body: { key: await newGpgPublicKey() } }) },
   { method: 'post', path: '/api/v4/users/{id}/gpg_keys/{key_id}/revoke', usersApi: true, success: 202, request: async (ctx) => ({ url: `/api/v4/users/1/gpg_keys/${await addGpgKey(ctx, 1)}/revoke` }) },
   { method: 'delete', path: '/api/v4/users/{id}/gpg_keys/{key_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/gpg_keys/${await addGpgKey(ctx, 1)}` }) },
+  { method: 'get', path: '/api/v4/user/emails', usersApi: true, request: async () => ({ url: '/api/v4/user/emails' }) },
+  { method: 'get', path: '/api/v4/user/emails/{email_id}', usersApi: true, request: async (ctx, caller) => ({ url: `/api/v4/user/emails/${await addEmail(ctx, caller.id, `${unique('own')}@example.org`)}` }) },
+  { method: 'post', path: '/api/v4/user/emails', usersApi: true, request: async () => ({ url: '/api/v4/user/emails', body: { email: `${unique('new')}@example.org` } }) },
+  { method: 'delete', path: '/api/v4/user/emails/{email_id}', usersApi: true, request: async (ctx, caller) => ({ url: `/api/v4/user/emails/${await addEmail(ctx, caller.id, `${unique('own')}@example.org`)}` }) },
+  {
+    method: 'post',
+    path: '/api/v4/user/emails/confirmation',
+    usersApi: true,
+    success: 200,
+    request: async (ctx) => ({ url: '/api/v4/user/emails/confirmation', body: { confirmation_token: await confirmationTokenFor(ctx, await addEmail(ctx, 1, `${unique('confirm')}@example.org`)) } }),
+  },
+  { method: 'get', path: '/api/v4/users/{id}/emails', usersApi: true, request: async () => ({ url: '/api/v4/users/1/emails' }) },
+  { method: 'post', path: '/api/v4/users/{id}/emails', usersApi: true, request: async () => ({ url: '/api/v4/users/1/emails', body: { email: `${unique('given')}@example.org` } }) },
+  { method: 'delete', path: '/api/v4/users/{id}/emails/{email_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/emails/${await addEmail(ctx, 1, `${unique('given')}@example.org`)}` }) },
   { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },
   {
     method: 'get',

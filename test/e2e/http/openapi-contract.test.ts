@@ -5,6 +5,7 @@ import type supertest from 'supertest';
 import { createUserWithToken, eventually, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 import { newSshPublicKey } from '../../support/ssh-keys.js';
 import { newGpgPublicKey } from '../../support/gpg-keys.js';
+import { confirmationTokenFor } from '../../support/emails.js';
 
 /**
  * The OpenAPI document against the service: every operation it lists is called for real, as an
@@ -364,6 +365,25 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(204, 'delete', `/api/v4/users/${alice.id}/gpg_keys/${given.body.id}`);
     const again = await call(201, 'post', `/api/v4/users/${alice.id}/gpg_keys`, { body: { key: await newGpgPublicKey() } });
     await call(202, 'post', `/api/v4/users/${alice.id}/gpg_keys/${again.body.id}/revoke`);
+  });
+
+  it('e-mails: list, show, add, confirm and delete, own and a given user\'s, and their 400, 401, 403, 404 and 412', async () => {
+    const own = await call(201, 'post', '/api/v4/user/emails', { token: alice.token, body: { email: `${unique('own')}@example.org` } });
+    await call(400, 'post', '/api/v4/user/emails', { token: alice.token, body: { email: 'not-an-address' } });
+    await call(200, 'get', '/api/v4/user/emails', { token: alice.token });
+    await call(401, 'get', '/api/v4/user/emails', { token: null });
+    await call(200, 'get', `/api/v4/user/emails/${own.body.id}`, { token: alice.token });
+    await call(404, 'get', `/api/v4/user/emails/${own.body.id}`);
+    await call(200, 'post', '/api/v4/user/emails/confirmation', { token: null, body: { confirmation_token: await confirmationTokenFor(ctx, own.body.id) } });
+    await call(404, 'post', '/api/v4/user/emails/confirmation', { token: null, body: { confirmation_token: 'used-or-unknown' } });
+    await call(412, 'delete', `/api/v4/user/emails/${own.body.id}`, { token: alice.token, headers: { 'If-Unmodified-Since': 'Sat, 01 Jan 2000 00:00:00 GMT' } });
+    await call(204, 'delete', `/api/v4/user/emails/${own.body.id}`, { token: alice.token });
+    await call(200, 'get', `/api/v4/users/${alice.id}/emails`);
+    await call(403, 'get', `/api/v4/users/${alice.id}/emails`, { token: alice.token });
+    const given = await call(201, 'post', `/api/v4/users/${alice.id}/emails`, { body: { email: `${unique('given')}@example.org`, skip_confirmation: true } });
+    await call(403, 'post', `/api/v4/users/${alice.id}/emails`, { token: alice.token, body: { email: `${unique('x')}@example.org` } });
+    await call(403, 'delete', `/api/v4/users/${alice.id}/emails/${given.body.id}`, { token: alice.token });
+    await call(204, 'delete', `/api/v4/users/${alice.id}/emails/${given.body.id}`);
   });
 
   it('preferences: 200 UserPreferences for GET and PUT, 400 without a preference, 401 anonymous', async () => {

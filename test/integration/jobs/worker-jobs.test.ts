@@ -147,6 +147,9 @@ class OtherQueuesHandler {
 
   @JobHandler(QueueName.Moderation, JobName.ModerationRecordModerator)
   async moderator(): Promise<void> {}
+
+  @JobHandler(QueueName.Mail, JobName.MailEmailConfirmation)
+  async confirmation(): Promise<void> {}
 }
 
 @Injectable()

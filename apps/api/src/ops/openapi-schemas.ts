@@ -221,6 +221,9 @@ export const COMPONENT_SCHEMAS = {
   GpgKey: closedObject('Entity `GpgKey`: the armored public key as stored (its fingerprint, key ids and e-mails are kept, not shown)', {
     always: { id: integer, key: text, created_at: dateTime },
   }),
+  Email: closedObject('Entity `Email`: a secondary address (the primary one is not listed)', {
+    always: { id: integer, email: text, confirmed_at: noted(dateTimeOrNull, 'Null until confirmed') },
+  }),
   Accepted: { description: 'The number `202`: what GitLab\'s revoke endpoints answer', const: 202 },
   Error: ERROR,
   Liveness: closedObject('The process answers', { always: { status: { const: 'ok' } } }),

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditMapping, StoredEvent } from '@app/kernel';
 import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenCreatedData } from '../domain/personal-access-token/personal-access-token.events.js';
+import { EMAIL_ADDED, EMAIL_CONFIRMED, EMAIL_DELETED, type EmailAddedData, type EmailConfirmedData, type EmailDeletedData } from '../domain/email/email.events.js';
 import { GPG_KEY_ADDED, GPG_KEY_DELETED, GPG_KEY_REVOKED, type GpgKeyAddedData, type GpgKeyRemovedData } from '../domain/gpg-key/gpg-key.events.js';
 import { SSH_KEY_ADDED, SSH_KEY_DELETED, type SshKeyAddedData, type SshKeyDeletedData } from '../domain/ssh-key/ssh-key.events.js';
 
@@ -70,9 +71,32 @@ const ENTRIES: Record<string, (event: StoredEvent) => AuditEntry> = {
       },
     };
   },
+  [EMAIL_ADDED]: (event) => {
+    const data = event.data as EmailAddedData;
+    const confirmation = data.confirmed_at === null ? 'awaiting confirmation' : 'confirmed by an admin';
+    return emailEntry(data, 'add_email', `Added e-mail ${data.email} (${confirmation}) for ${data.username}`, { confirmed: data.confirmed_at !== null });
+  },
+  [EMAIL_CONFIRMED]: (event) => {
+    const data = event.data as EmailConfirmedData;
+    return emailEntry(data, 'confirm_email', `Confirmed e-mail ${data.email} of ${data.username}`, {});
+  },
+  [EMAIL_DELETED]: (event) => {
+    const data = event.data as EmailDeletedData;
+    return emailEntry(data, 'remove_email', `Removed e-mail ${data.email} of ${data.username}`, {});
+  },
   [GPG_KEY_REVOKED]: (event) => gpgKeyRemoved(event, 'revoke_gpg_key', 'Revoked'),
   [GPG_KEY_DELETED]: (event) => gpgKeyRemoved(event, 'remove_gpg_key', 'Removed'),
 };
+
+/** An address is named as it is; the confirmation token's digest is never copied. */
+function emailEntry(data: { id: number; user_id: number; username: string; email: string }, eventName: string, message: string, extra: Record<string, unknown>): AuditEntry {
+  return {
+    entity_id: data.user_id,
+    event_name: eventName,
+    target_details: data.username,
+    details: { custom_message: message, email_id: data.id, email: data.email, ...extra },
+  };
+}
 
 function gpgKeyRemoved(event: StoredEvent, eventName: string, verb: string): AuditEntry {
   const data = event.data as GpgKeyRemovedData;

@@ -1,5 +1,5 @@
 import type { Queryable } from '@app/eventstore';
-import { uniqueViolationConstraint } from '@app/shared';
+import { EMAIL_ADDRESS_OWNER_CONSTRAINT, uniqueViolationConstraint } from '@app/shared';
 import type { AvatarUpload } from '../domain/user/user.commands.js';
 import { EmailTakenError, ExternUidTakenError, UsernameTakenError } from '../domain/user/user.errors.js';
 import { USER_AVATAR_CHANGED, USER_CREATED, type UserEvent } from '../domain/user/user.events.js';
@@ -11,7 +11,7 @@ import { AvatarStore, sha256Hex, type AvatarFile } from './avatar-store.js';
 /** Turns a unique-index refusal from the users projection into GitLab's 409 (or its 400 for an identity). */
 export function mapUniqueViolation(error: unknown): never {
   const constraint = uniqueViolationConstraint(error);
-  if (constraint === 'users_email_lower_key') throw new EmailTakenError();
+  if (constraint === 'users_email_lower_key' || constraint === EMAIL_ADDRESS_OWNER_CONSTRAINT) throw new EmailTakenError();
   if (constraint === 'users_username_lower_key') throw new UsernameTakenError();
   if (constraint === 'user_identities_provider_extern_uid_key') throw new ExternUidTakenError();
   throw error;

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { NON_INTERNAL_USER_TYPES } from '@app/kernel';
-import { Database, isRecordId, MAX_COUNT_LIMIT, type Statement } from '@app/shared';
+import { Database, isRecordId, MAX_COUNT_LIMIT, SecondaryEmails, type Statement } from '@app/shared';
 import { encodeCursor, InvalidCursorError, type KeysetColumn, type KeysetPosition } from './user-keyset.js';
 import { firstUserRow, normalizeUserRow, USER_SELECT, type UserRow } from './user-row.js';
 
@@ -78,7 +78,11 @@ const USER_BY_ID = `${USER_SELECT} WHERE u.id = $1`;
 
 @Injectable()
 export class UsersReadRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Credentials' secondary addresses; absent where credentials is not loaded. */
+    @Optional() @Inject(SecondaryEmails) private readonly secondaryEmails?: SecondaryEmails,
+  ) {}
 
   async findById(id: number): Promise<UserRow | null> {
     if (!isRecordId(id)) return null;
@@ -95,9 +99,15 @@ export class UsersReadRepository {
     return rows.length ? normalizeUserRow(rows[0]) : null;
   }
 
+  /** Another user's primary address (this table), or another user's secondary one (credentials'). */
   async emailTaken(email: string, exceptUserId: number | null = null): Promise<boolean> {
     const rows = await this.db.query('SELECT 1 FROM identity.users WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2 LIMIT 1', [email, exceptUserId]);
-    return rows.length > 0;
+    return rows.length > 0 || ((await this.secondaryEmails?.heldByAnotherUser(email, exceptUserId)) ?? false);
+  }
+
+  /** The user's confirmed secondary addresses (none where credentials is not loaded). */
+  async confirmedSecondaryEmails(userId: number): Promise<string[]> {
+    return (await this.secondaryEmails?.confirmed(userId)) ?? [];
   }
 
   async usernameTaken(username: string, exceptUserId: number | null = null): Promise<boolean> {

@@ -35,6 +35,10 @@ export interface AppConfig {
   signupIntervalSeconds: number;
   /** Which SSH key types are allowed, and their smallest size (`SSH_KEY_RESTRICTIONS`, e.g. `rsa=2048,dsa=-1`). */
   sshKeyRestrictions: SshKeyRestrictions;
+  /** Where mail goes (`SMTP_URL`, e.g. `smtp://user:pass@mail.example.org:587`); unset, mail is written to the log with its secrets withheld. */
+  smtpUrl: string | undefined;
+  /** The sender of the service's mail (`MAIL_FROM`). */
+  mailFrom: string;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -101,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signupLimit: intFromEnv(env, 'SIGNUP_LIMIT', 20),
     signupIntervalSeconds: positiveIntFromEnv(env, 'SIGNUP_INTERVAL_SECONDS', 3600),
     sshKeyRestrictions: parseSshKeyRestrictions(env.SSH_KEY_RESTRICTIONS),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || `GitLab <gitlab@${new URL((env.EXTERNAL_URL || `http://localhost:${port}`)).hostname}>`,
   };
 }
 

@@ -1,10 +1,10 @@
 import { DatabaseUnavailableError } from '@app/kernel';
 
-/** PostgreSQL's unique_violation, with the constraint that fired. */
+/** PostgreSQL's unique_violation (or exclusion_violation, a uniqueness rule over several rows), with the constraint that fired. */
 export function uniqueViolationConstraint(error: unknown): string | null {
   const candidate = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
   const source = candidate?.driverError ?? candidate;
-  return source?.code === '23505' ? (source.constraint ?? '') : null;
+  return source?.code === '23505' || source?.code === '23P01' ? (source.constraint ?? '') : null;
 }
 
 /** SQLSTATE classes that mean the session is gone: 08 connection exception, 57P operator intervention (terminated, shutting down). */

@@ -39,7 +39,7 @@ describe('job handler registry: boot checks', () => {
   it('refuses a declared job without a handler, saying which and what to add', () => {
     const handlers = complete().filter((found) => found.job !== 'mail.purge');
     expect(problemsOf(handlers)).toEqual([
-      'Job "mail.purge" (queue "mail") has no handler. Add @JobHandler("mail", "mail.purge") to a method of a provider ' +
+      'Job "mail.purge" (queue "mail") has no handler. Add @JobHandler(QueueName.Mail, "mail.purge") to a method of a provider ' +
         'in a module the worker imports, or remove the job from JobName and JOBS.',
     ]);
   });

@@ -12,6 +12,7 @@ export const JOBS: Readonly<Record<JobName, QueueName>> = {
   [JobName.ActivityRecordUserActivity]: QueueName.Activity,
   [JobName.ModerationDeleteRejectedUser]: QueueName.Moderation,
   [JobName.ModerationRecordModerator]: QueueName.Moderation,
+  [JobName.MailEmailConfirmation]: QueueName.Mail,
 };
 
 /** The queues some declared job runs on, in declaration order: the only queues ever created. */

@@ -7,6 +7,7 @@ export enum QueueName {
   Audit = 'audit',
   Activity = 'activity',
   Moderation = 'moderation',
+  Mail = 'mail',
 }
 
 export enum JobName {
@@ -15,6 +16,7 @@ export enum JobName {
   ActivityRecordUserActivity = 'activity.record-user-activity',
   ModerationDeleteRejectedUser = 'moderation.delete-rejected-user',
   ModerationRecordModerator = 'moderation.record-moderator',
+  MailEmailConfirmation = 'mail.email-confirmation',
 }
 
 /** Deterministic job id for the job a stored event causes (BullMQ forbids ':' in custom ids). */

@@ -35,6 +35,8 @@ export interface UpdateUserCommand {
   skipReconfirmation: boolean;
   identity: Identity | null;
   avatar?: AvatarUpload | null;
+  /** The user's confirmed secondary addresses, which `public_email` and `commit_email` may also be. */
+  confirmedSecondaryEmails?: readonly string[];
 }
 
 export interface DeleteUserCommand {

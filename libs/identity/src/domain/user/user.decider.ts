@@ -222,10 +222,14 @@ function decideUpdate(command: UpdateUserCommand, state: UserState, now: Date): 
   mergeErrors(errors, profileErrors(pendingEmail === null ? merged : { ...merged, email: pendingEmail }));
   mergeErrors(
     errors,
-    ownedEmailErrors(merged, {
-      public_email: requested.public_email !== undefined && requested.public_email !== current.public_email,
-      commit_email: requested.commit_email !== undefined && requested.commit_email !== current.commit_email,
-    }),
+    ownedEmailErrors(
+      merged,
+      {
+        public_email: requested.public_email !== undefined && requested.public_email !== current.public_email,
+        commit_email: requested.commit_email !== undefined && requested.commit_email !== current.commit_email,
+      },
+      command.confirmedSecondaryEmails,
+    ),
   );
   mergeErrors(errors, identityErrors(command.identity));
   const next = applyExternalRules(merged, current, requested);

@@ -1,3 +1,4 @@
+import { EMAIL_REGEX } from '@app/kernel';
 import type { Identity, UserProfile } from './user.events.js';
 
 /** GitLab's model validations for users, as pure functions returning `{attr: [messages]}`. */
@@ -22,7 +23,6 @@ export const WEAK_PASSWORD_MESSAGE = 'must not contain commonly used combination
 
 const PATH_REGEX = /^(?:[a-zA-Z0-9_.][a-zA-Z0-9_\-.]*[a-zA-Z0-9_-]|[a-zA-Z0-9_])$/;
 const OCI_REGEX = /^[a-zA-Z0-9]+(?:[._-][a-zA-Z0-9]+)*$/;
-const EMAIL_REGEX = /^[^@\s]+@[^@\s]+$/;
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 128;
@@ -118,17 +118,18 @@ export const UNVERIFIED_EMAIL_MESSAGE = 'must be an email you have verified';
 export const PRIVATE_COMMIT_EMAIL = '_private';
 
 /**
- * The addresses a user has verified: the primary email once confirmed (there are no secondary
- * emails yet). The private commit address (`_private`) is always verified.
+ * The addresses a user has verified: the primary email once confirmed, and the confirmed
+ * secondary addresses (lower-cased, read from credentials). The private commit address
+ * (`_private`) is always verified.
  */
-export function verifiedEmails(profile: Pick<UserProfile, 'email' | 'confirmed_at'>): string[] {
-  return profile.confirmed_at !== null ? [profile.email.toLowerCase()] : [];
+export function verifiedEmails(profile: Pick<UserProfile, 'email' | 'confirmed_at'>, confirmedSecondary: readonly string[] = []): string[] {
+  return [...(profile.confirmed_at !== null ? [profile.email.toLowerCase()] : []), ...confirmedSecondary];
 }
 
 /** Validates public_email and commit_email against the verified addresses, only when they change. */
-export function ownedEmailErrors(profile: UserProfile, changed: { public_email: boolean; commit_email: boolean }): Errors {
+export function ownedEmailErrors(profile: UserProfile, changed: { public_email: boolean; commit_email: boolean }, confirmedSecondary: readonly string[] = []): Errors {
   const errors: Errors = {};
-  const verified = verifiedEmails(profile);
+  const verified = verifiedEmails(profile, confirmedSecondary);
   if (changed.public_email && profile.public_email && !verified.includes(profile.public_email.toLowerCase())) {
     add(errors, 'public_email', UNVERIFIED_EMAIL_MESSAGE);
   }

@@ -39,6 +39,8 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUser> {
           skipReconfirmation: input.skipReconfirmation,
           identity: input.identity,
           avatar: upload?.meta ?? null,
+          confirmedSecondaryEmails:
+            input.changes.public_email !== undefined || input.changes.commit_email !== undefined ? await this.users.confirmedSecondaryEmails(input.userId) : undefined,
         };
       },
       {
