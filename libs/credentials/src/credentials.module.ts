@@ -30,6 +30,11 @@ import { EmailConfirmationWorker } from './application/workers/email-confirmatio
 import { ConfirmationTokens } from './infrastructure/email/confirmation-tokens.js';
 import { UserEmailsProjection } from './infrastructure/email/user-emails.projection.js';
 import { UserEmailsRepository } from './infrastructure/email/user-emails.repository.js';
+import { AccessTokensController } from './api/access-tokens.controller.js';
+import { ImpersonationTokensController } from './api/impersonation-tokens.controller.js';
+import { RevokeAccessTokenHandler } from './application/commands/revoke-access-token/revoke-access-token.handler.js';
+import { RotateAccessTokenHandler } from './application/commands/rotate-access-token/rotate-access-token.handler.js';
+import { AccessTokensRepository } from './infrastructure/access-tokens.repository.js';
 
 /**
  * What identity asks of credentials through a port of the shared kernel (identity cannot import
@@ -59,6 +64,9 @@ export class CredentialsPortsModule {}
     ConfirmationTokens,
     EmailConfirmationWorker,
     Mailer,
+    RevokeAccessTokenHandler,
+    RotateAccessTokenHandler,
+    AccessTokensRepository,
     PersonalAccessTokensProjection,
     TokenOwnersProjection,
     UserTwoFactorProjection,
@@ -67,7 +75,7 @@ export class CredentialsPortsModule {}
     CredentialOwners,
     SshKeysRepository,
   ],
-  exports: [TokenLookup, CredentialOwners, SshKeysRepository, GpgKeysRepository, CredentialsPortsModule],
+  exports: [TokenLookup, CredentialOwners, SshKeysRepository, GpgKeysRepository, AccessTokensRepository, CredentialsPortsModule],
 })
 export class CredentialsCoreModule implements OnModuleInit {
   constructor(
@@ -96,7 +104,7 @@ export class CredentialsCoreModule implements OnModuleInit {
 
 @Module({
   imports: [CredentialsCoreModule],
-  controllers: [PersonalAccessTokensController, SshKeysController, GpgKeysController, EmailsController],
+  controllers: [PersonalAccessTokensController, AccessTokensController, ImpersonationTokensController, SshKeysController, GpgKeysController, EmailsController],
   exports: [CredentialsCoreModule],
 })
 export class CredentialsModule {}

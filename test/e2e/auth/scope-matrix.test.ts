@@ -17,8 +17,13 @@ interface Route {
   usersApi: boolean;
   /** The status of a success when it is not the method's usual one (reject answers 200). */
   success?: number;
-  /** `caller` is the admin making the call (for routes on the caller's own records). */
-  request(ctx: TestContext, caller: CreatedUser): Promise<{ url: string; body?: Record<string, unknown> }>;
+  /** Scopes this route accepts when they are not GitLab's usual rule (`self` token routes). */
+  scopes?: readonly Scope[];
+  /**
+   * `caller` is the admin making the call (for routes on the caller's own records). `token`, when
+   * given, is sent instead of the caller's (routes that revoke the token they are called with).
+   */
+  request(ctx: TestContext, caller: CreatedUser, scope: Scope): Promise<{ url: string; body?: Record<string, unknown>; token?: string }>;
 }
 
 const newUser = () => {
@@ -46,6 +51,22 @@ const moderation = (action: string, request: (ctx: TestContext) => Promise<numbe
   success,
   request: async (ctx) => ({ url: `/api/v4/users/${await request(ctx)}/${action}` }),
 });
+
+/** A UTC day `days` from now, `YYYY-MM-DD`. */
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+/** A new personal access token of a user (made by root): its id and value. */
+async function issueToken(ctx: TestContext, userId: number, scopes: string[]): Promise<{ id: number; token: string }> {
+  const res = await ctx.http.post(`/api/v4/users/${userId}/personal_access_tokens`).set('PRIVATE-TOKEN', ctx.rootToken).send({ name: 'matrix', scopes });
+  expect(res.status).toBe(201);
+  return { id: res.body.id as number, token: res.body.token as string };
+}
+const tokenFor = async (ctx: TestContext, userId: number, scopes: string[]) => (await issueToken(ctx, userId, scopes)).token;
+const tokenIdFor = async (ctx: TestContext, userId: number) => (await issueToken(ctx, userId, ['read_api'])).id;
+async function impersonationTokenIdFor(ctx: TestContext, userId: number): Promise<number> {
+  const res = await ctx.http.post(`/api/v4/users/${userId}/impersonation_tokens`).set('PRIVATE-TOKEN', ctx.rootToken).send({ name: 'matrix', scopes: ['api'], expires_at: inDays(30) });
+  expect(res.status).toBe(201);
+  return res.body.id as number;
+}
 
 /** Every operation of the API (checked against the OpenAPI document below). */
 const ROUTES: Route[] = [
@@ -118,6 +139,46 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/v4/users/{id}/emails', usersApi: true, request: async () => ({ url: '/api/v4/users/1/emails' }) },
   { method: 'post', path: '/api/v4/users/{id}/emails', usersApi: true, request: async () => ({ url: '/api/v4/users/1/emails', body: { email: `${unique('given')}@example.org` } }) },
   { method: 'delete', path: '/api/v4/users/{id}/emails/{email_id}', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/1/emails/${await addEmail(ctx, 1, `${unique('given')}@example.org`)}` }) },
+  { method: 'post', path: '/api/v4/user/personal_access_tokens', usersApi: true, request: async () => ({ url: '/api/v4/user/personal_access_tokens', body: { name: 'mine', scopes: ['self_rotate'] } }) },
+  { method: 'get', path: '/api/v4/personal_access_tokens', usersApi: false, request: async () => ({ url: '/api/v4/personal_access_tokens' }) },
+  { method: 'get', path: '/api/v4/personal_access_tokens/self', usersApi: false, scopes: SCOPES, request: async () => ({ url: '/api/v4/personal_access_tokens/self' }) },
+  {
+    method: 'delete',
+    path: '/api/v4/personal_access_tokens/self',
+    usersApi: false,
+    scopes: SCOPES,
+    request: async (ctx, caller, scope) => ({ url: '/api/v4/personal_access_tokens/self', token: await tokenFor(ctx, caller.id, [scope]) }),
+  },
+  {
+    method: 'post',
+    path: '/api/v4/personal_access_tokens/self/rotate',
+    usersApi: false,
+    scopes: ['api'],
+    success: 200,
+    request: async (ctx, caller, scope) => ({ url: '/api/v4/personal_access_tokens/self/rotate', token: await tokenFor(ctx, caller.id, [scope]) }),
+  },
+  { method: 'get', path: '/api/v4/personal_access_tokens/{id}', usersApi: false, request: async (ctx) => ({ url: `/api/v4/personal_access_tokens/${await tokenIdFor(ctx, 1)}` }) },
+  { method: 'delete', path: '/api/v4/personal_access_tokens/{id}', usersApi: false, request: async (ctx) => ({ url: `/api/v4/personal_access_tokens/${await tokenIdFor(ctx, 1)}` }) },
+  { method: 'post', path: '/api/v4/personal_access_tokens/{id}/rotate', usersApi: false, success: 200, request: async (ctx) => ({ url: `/api/v4/personal_access_tokens/${await tokenIdFor(ctx, 1)}/rotate` }) },
+  { method: 'get', path: '/api/v4/users/{user_id}/impersonation_tokens', usersApi: true, request: async () => ({ url: '/api/v4/users/1/impersonation_tokens' }) },
+  {
+    method: 'post',
+    path: '/api/v4/users/{user_id}/impersonation_tokens',
+    usersApi: true,
+    request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}/impersonation_tokens`, body: { name: 'as them', scopes: ['api'], expires_at: inDays(30) } }),
+  },
+  {
+    method: 'get',
+    path: '/api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}',
+    usersApi: true,
+    request: async (ctx) => ({ url: `/api/v4/users/1/impersonation_tokens/${await impersonationTokenIdFor(ctx, 1)}` }),
+  },
+  {
+    method: 'delete',
+    path: '/api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}',
+    usersApi: true,
+    request: async (ctx) => ({ url: `/api/v4/users/1/impersonation_tokens/${await impersonationTokenIdFor(ctx, 1)}` }),
+  },
   { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },
   {
     method: 'get',
@@ -132,6 +193,7 @@ const ROUTES: Route[] = [
 
 /** GitLab's rule: `api` everywhere; `read_api` for GET/HEAD; `read_user` for GET/HEAD of API::Users only. */
 function allows(route: Route, scope: Scope): boolean {
+  if (route.scopes) return route.scopes.includes(scope);
   if (scope === 'api') return true;
   if (route.method !== 'get') return false;
   return scope === 'read_api' || (scope === 'read_user' && route.usersApi);
@@ -163,8 +225,8 @@ describe('token scopes on every route: api, read_api, read_user, sudo, admin_mod
 
   const cases = ROUTES.flatMap((route) => SCOPES.map((scope) => [`${route.method.toUpperCase()} ${route.path}`, scope, route] as const));
   it.each(cases)('%s with a %s token', async (_name, scope, route) => {
-    const { url, body } = await route.request(ctx, admins.get(scope)!);
-    const res = await ctx.http[route.method](url).set('PRIVATE-TOKEN', admins.get(scope)!.token).send(body);
+    const { url, body, token } = await route.request(ctx, admins.get(scope)!, scope);
+    const res = await ctx.http[route.method](url).set('PRIVATE-TOKEN', token ?? admins.get(scope)!.token).send(body);
     if (allows(route, scope)) {
       const success = route.success ?? { get: 200, post: 201, put: 200, delete: 204 }[route.method];
       expect({ scope, status: res.status }).toEqual({ scope, status: success });

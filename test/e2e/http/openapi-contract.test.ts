@@ -54,7 +54,10 @@ class Contract {
   /** What is wrong with this answer to `method url`, by the document (empty when nothing is). */
   problems(method: Method, url: string, res: supertest.Response): string[] {
     const path = url.split('?')[0];
-    const matches = this.routes.filter((route) => route.method === method && route.pattern.test(path));
+    const templates = (key: string) => key.split('{').length;
+    // A literal segment wins over a template (`/personal_access_tokens/self` over `/{id}`), as the router declares it first.
+    const candidates = this.routes.filter((route) => route.method === method && route.pattern.test(path)).sort((a, b) => templates(a.key) - templates(b.key));
+    const matches = candidates.length > 1 && templates(candidates[0].key) < templates(candidates[1].key) ? [candidates[0]] : candidates;
     if (matches.length !== 1) return [`${method.toUpperCase()} ${path} matches ${matches.length} documented operations`];
     const { key, operation } = matches[0];
     if (!this.seen.has(key)) this.seen.set(key, new Set());
@@ -384,6 +387,36 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(403, 'post', `/api/v4/users/${alice.id}/emails`, { token: alice.token, body: { email: `${unique('x')}@example.org` } });
     await call(403, 'delete', `/api/v4/users/${alice.id}/emails/${given.body.id}`, { token: alice.token });
     await call(204, 'delete', `/api/v4/users/${alice.id}/emails/${given.body.id}`);
+  });
+
+  it('token management: own tokens, list, self, revoke, rotate, and impersonation tokens, with their refusals', async () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const mine = await call(201, 'post', '/api/v4/user/personal_access_tokens', { token: alice.token, body: { name: 'k8s', scopes: ['k8s_proxy'] } });
+    await call(400, 'post', '/api/v4/user/personal_access_tokens', { token: alice.token, body: { name: 'too much', scopes: ['api'] } });
+    await call(200, 'get', '/api/v4/personal_access_tokens', { token: alice.token });
+    await call(401, 'get', `/api/v4/personal_access_tokens?user_id=1`, { token: alice.token });
+    await call(200, 'get', `/api/v4/personal_access_tokens/${mine.body.id}`, { token: alice.token });
+    await call(404, 'get', '/api/v4/personal_access_tokens/999999');
+    const spare = await call(201, 'post', `/api/v4/users/${alice.id}/personal_access_tokens`, { body: { name: 'spare', scopes: ['api'] } });
+    await call(200, 'get', '/api/v4/personal_access_tokens/self', { token: spare.body.token });
+    await call(401, 'get', '/api/v4/personal_access_tokens/self', { token: 'glpat-not-a-token-at-all' });
+    const rotated = await call(200, 'post', '/api/v4/personal_access_tokens/self/rotate', { token: spare.body.token });
+    await call(401, 'post', '/api/v4/personal_access_tokens/self/rotate', { token: spare.body.token });
+    await call(204, 'delete', '/api/v4/personal_access_tokens/self', { token: rotated.body.token });
+    await call(401, 'delete', '/api/v4/personal_access_tokens/self', { token: rotated.body.token });
+    const again = await call(200, 'post', `/api/v4/personal_access_tokens/${mine.body.id}/rotate`, { token: alice.token, body: { expires_at: inDays(10) } });
+    await call(400, 'post', `/api/v4/personal_access_tokens/${mine.body.id}/rotate`, { token: alice.token });
+    await call(400, 'delete', `/api/v4/personal_access_tokens/${again.body.id}`, { token: (await createUserWithToken(ctx)).token });
+    await call(204, 'delete', `/api/v4/personal_access_tokens/${again.body.id}`, { token: alice.token });
+    const impersonation = await call(201, 'post', `/api/v4/users/${alice.id}/impersonation_tokens`, { body: { name: 'support', scopes: ['api'], expires_at: inDays(5) } });
+    await call(400, 'post', `/api/v4/users/${alice.id}/impersonation_tokens`, { body: { name: 'no scopes', expires_at: inDays(5) } });
+    await call(200, 'get', `/api/v4/users/${alice.id}/impersonation_tokens?state=active`);
+    await call(403, 'get', `/api/v4/users/${alice.id}/impersonation_tokens`, { token: alice.token });
+    await call(200, 'get', `/api/v4/users/${alice.id}/impersonation_tokens/${impersonation.body.id}`);
+    await call(404, 'get', `/api/v4/users/${alice.id}/impersonation_tokens/${mine.body.id}`);
+    await call(405, 'post', '/api/v4/personal_access_tokens/self/rotate', { token: impersonation.body.token });
+    await call(204, 'delete', `/api/v4/users/${alice.id}/impersonation_tokens/${impersonation.body.id}`);
+    await call(404, 'delete', `/api/v4/users/999999/impersonation_tokens/${impersonation.body.id}`);
   });
 
   it('preferences: 200 UserPreferences for GET and PUT, 400 without a preference, 401 anonymous', async () => {

@@ -20,6 +20,19 @@ const dateTimeOrNull: Schema = { type: ['string', 'null'], format: 'date-time' }
 const dateOrNull: Schema = { type: ['string', 'null'], format: 'date' };
 const noted = (schema: Schema, description: string): Schema => ({ ...schema, description });
 
+const TOKEN_FIELDS: Record<string, Schema> = {
+  id: integer,
+  name: text,
+  revoked: boolean,
+  created_at: dateTime,
+  description: textOrNull,
+  scopes: { type: 'array', items: text },
+  user_id: integer,
+  last_used_at: noted(dateTimeOrNull, 'Updated by a job, at most once a minute'),
+  active: noted(boolean, 'Not revoked and not expired'),
+  expires_at: { type: ['string', 'null'], format: 'date' },
+};
+
 /** An object whose keys are `always` (required) and `sometimes` (present only in some answers), in presenter order. */
 interface Keys {
   always: Record<string, Schema>;
@@ -169,21 +182,10 @@ export const COMPONENT_SCHEMAS = {
   UserDetailsWithAdmin: closedObject('Entity `UserDetailsWithAdmin`: a single user as an admin sees it', ...USER_TIERS, PUBLIC, WITH_ADMIN, DETAILS),
   Identity: closedObject('An external identity linked to a user', { always: { provider: text, extern_uid: text } }),
   CustomAttribute: closedObject('A custom attribute (admins only)', { always: { key: text, value: text } }),
-  PersonalAccessTokenWithToken: closedObject('A new personal access token; `token` is in this answer only (only its digest is stored)', {
-    always: {
-      id: integer,
-      name: text,
-      revoked: boolean,
-      created_at: dateTime,
-      description: textOrNull,
-      scopes: { type: 'array', items: text },
-      user_id: integer,
-      last_used_at: dateTimeOrNull,
-      active: noted(boolean, 'Not revoked and not expired'),
-      expires_at: { type: ['string', 'null'], format: 'date' },
-      token: text,
-    },
-  }),
+  PersonalAccessTokenWithToken: closedObject('A new personal access token; `token` is in this answer only (only its digest is stored)', { always: { ...TOKEN_FIELDS, token: text } }),
+  PersonalAccessToken: closedObject('Entity `PersonalAccessToken` (never the token itself)', { always: TOKEN_FIELDS }),
+  ImpersonationToken: closedObject('Entity `ImpersonationToken`', { always: { ...TOKEN_FIELDS, impersonation: { const: true } } }),
+  ImpersonationTokenWithToken: closedObject('A new impersonation token; `token` is in this answer only', { always: { ...TOKEN_FIELDS, impersonation: { const: true }, token: text } }),
   UserPreferences: closedObject('Entity `UserPreferences` of the current user', {
     always: { id: integer, user_id: integer, view_diffs_file_by_file: boolean, show_whitespace_in_diffs: boolean, pass_user_identities_to_ci_jwt: boolean },
   }),

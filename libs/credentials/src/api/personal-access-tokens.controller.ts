@@ -1,8 +1,10 @@
 import { Controller, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Authenticate, CurrentCaller, NumericParams, ReqMeta, RequestParams, requireAdmin, type Caller, type GitlabRequest, type ParsedParams, tokenExpired, type RequestMetadata, UsersApiScopes } from '@app/shared';
+import { Authenticate, CurrentCaller, NumericParams, ReqMeta, RequestParams, requireAdmin, requireCaller, type Caller, type GitlabRequest, type ParsedParams, type RequestMetadata, UsersApiScopes } from '@app/shared';
 import { CreatePersonalAccessToken } from '../application/commands/create-personal-access-token/create-personal-access-token.command.js';
 import { CreatePersonalAccessTokenParams } from './dto/create-personal-access-token.params.js';
+import { CreateOwnTokenParams } from './dto/access-token.params.js';
+import { presentIssuedToken } from './presenters/access-token.presenter.js';
 
 @UsersApiScopes()
 @Controller('api/v4')
@@ -32,19 +34,20 @@ export class PersonalAccessTokensController {
         meta,
       ),
     );
-    return {
-      id: created.id,
-      name: created.name,
-      revoked: false,
-      created_at: created.created_at,
-      description: created.description,
-      scopes: created.scopes,
-      user_id: created.user_id,
-      last_used_at: null,
-      // `active?` = not revoked (a new token never is) and not expired.
-      active: !tokenExpired(created.expires_at),
-      expires_at: created.expires_at,
-      token: created.token,
-    };
+    return presentIssuedToken(created);
+  }
+
+  /** `POST /user/personal_access_tokens`: a token for yourself, limited to `k8s_proxy` and `self_rotate`. */
+  @Post('user/personal_access_tokens')
+  async createOwn(
+    @RequestParams(CreateOwnTokenParams) params: ParsedParams<CreateOwnTokenParams>,
+    @CurrentCaller() caller: Caller | undefined,
+    @ReqMeta() meta: RequestMetadata,
+  ): Promise<unknown> {
+    const { user } = requireCaller(caller);
+    const created = await this.commands.execute(
+      new CreatePersonalAccessToken({ userId: user.id, name: params.name, description: params.description ?? null, scopes: params.scopes, expiresAt: params.expires_at ?? null }, meta),
+    );
+    return presentIssuedToken(created);
   }
 }

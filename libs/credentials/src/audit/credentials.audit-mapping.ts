@@ -1,5 +1,12 @@
 import type { AuditEntry, AuditMapping, StoredEvent } from '@app/kernel';
-import { PERSONAL_ACCESS_TOKEN_CREATED, type PersonalAccessTokenCreatedData } from '../domain/personal-access-token/personal-access-token.events.js';
+import {
+  IMPERSONATION_TOKEN_CREATED,
+  PERSONAL_ACCESS_TOKEN_CREATED,
+  PERSONAL_ACCESS_TOKEN_REVOKED,
+  type ImpersonationTokenCreatedData,
+  type PersonalAccessTokenCreatedData,
+  type PersonalAccessTokenRevokedData,
+} from '../domain/personal-access-token/personal-access-token.events.js';
 import { EMAIL_ADDED, EMAIL_CONFIRMED, EMAIL_DELETED, type EmailAddedData, type EmailConfirmedData, type EmailDeletedData } from '../domain/email/email.events.js';
 import { GPG_KEY_ADDED, GPG_KEY_DELETED, GPG_KEY_REVOKED, type GpgKeyAddedData, type GpgKeyRemovedData } from '../domain/gpg-key/gpg-key.events.js';
 import { SSH_KEY_ADDED, SSH_KEY_DELETED, type SshKeyAddedData, type SshKeyDeletedData } from '../domain/ssh-key/ssh-key.events.js';
@@ -24,6 +31,33 @@ const ENTRIES: Record<string, (event: StoredEvent) => AuditEntry> = {
         token_scopes: data.scopes,
         token_expires_at: data.expires_at,
       },
+    };
+  },
+  [IMPERSONATION_TOKEN_CREATED]: (event) => {
+    const data = event.data as ImpersonationTokenCreatedData;
+    return {
+      entity_id: data.user_id,
+      event_name: 'impersonation_token_created',
+      target_details: data.username ?? `user-${data.user_id}`,
+      details: {
+        custom_message: `Created impersonation token with id ${data.id} for ${data.username}, acting for admin ${data.impersonator_id}`,
+        token_id: data.id,
+        token_name: data.name,
+        token_scopes: data.scopes,
+        token_expires_at: data.expires_at,
+        impersonator_id: data.impersonator_id,
+      },
+    };
+  },
+  [PERSONAL_ACCESS_TOKEN_REVOKED]: (event) => {
+    const data = event.data as PersonalAccessTokenRevokedData;
+    const kind = data.impersonation ? 'impersonation token' : 'personal access token';
+    const how = data.reason === 'rotated' ? `Rotated ${kind} with id ${data.id} (replaced by ${data.replaced_by_id})` : `Revoked ${kind} with id ${data.id}`;
+    return {
+      entity_id: data.user_id,
+      event_name: data.reason === 'rotated' ? 'personal_access_token_rotated' : 'personal_access_token_revoked',
+      target_details: data.username,
+      details: { custom_message: `${how} of ${data.username}`, token_id: data.id, token_name: data.name, replaced_by_id: data.replaced_by_id },
     };
   },
   [SSH_KEY_ADDED]: (event) => {

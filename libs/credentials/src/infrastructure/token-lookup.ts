@@ -8,6 +8,7 @@ type TokenRow = {
   revoked: boolean;
   expires_at: string | null;
   impersonation: boolean;
+  impersonator_id: string | null;
   username: string;
   name: string;
   admin: boolean;
@@ -25,7 +26,7 @@ export class TokenLookup {
 
   async byDigest(digest: string): Promise<{ token: TokenRecord; user: CallerUser } | null> {
     const rows = await this.db.query<TokenRow>(
-      `SELECT t.id, t.user_id, t.scopes, t.revoked, to_char(t.expires_at, 'YYYY-MM-DD') AS expires_at, t.impersonation,
+      `SELECT t.id, t.user_id, t.scopes, t.revoked, to_char(t.expires_at, 'YYYY-MM-DD') AS expires_at, t.impersonation, t.impersonator_id,
               o.username, o.name, o.admin, o.state, o.user_type
          FROM credentials.personal_access_tokens t JOIN credentials.token_owners o ON o.user_id = t.user_id
         WHERE t.token_digest = $1`,
@@ -41,6 +42,7 @@ export class TokenLookup {
         revoked: row.revoked,
         expiresAt: row.expires_at,
         kind: row.impersonation ? 'impersonation_token' : 'personal_access_token',
+        impersonatorId: row.impersonator_id === null ? null : Number(row.impersonator_id),
       },
       user: { id: Number(row.user_id), username: row.username, name: row.name, isAdmin: row.admin, state: row.state, userType: row.user_type },
     };

@@ -159,15 +159,19 @@ export class UnprocessableError extends DomainError {
   }
 }
 
-/** 405 `{"error":"<msg>"}` (pagination limits). */
+/** 405 `{"error":"<msg>"}` (pagination limits), or GitLab's `not_allowed!`, `{"message":"405 Method Not Allowed"}`, without a message. */
 export class MethodNotAllowedError extends DomainError {
   readonly kind = 'method_not_allowed' as const;
   constructor(
-    message: string,
+    message: string | null = null,
     readonly code: string = 'http.method_not_allowed',
   ) {
-    super(message);
+    super(message ?? '405 Method Not Allowed');
+    this.bare = message === null;
   }
+
+  /** True for `not_allowed!`, whose body is a `message`. */
+  readonly bare: boolean;
 }
 
 export class RateLimitedError extends DomainError {

@@ -16,6 +16,8 @@ export interface AuthenticatedToken {
   scopes: TokenScope[];
   /** `impersonation` tokens act as their user but record who is behind them. */
   kind: 'personal_access_token' | 'impersonation_token';
+  /** The admin who made an impersonation token: every event its requests cause records them. */
+  impersonatorId: number | null;
 }
 
 /** Who is making the request, after token authentication and sudo. */

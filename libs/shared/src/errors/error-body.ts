@@ -3,6 +3,7 @@ import {
   DomainError,
   InsufficientScopeError,
   ModelInvalidError,
+  MethodNotAllowedError,
   RateLimitedError,
 } from '@app/kernel';
 
@@ -53,7 +54,7 @@ export function toErrorResponse(error: DomainError): ErrorResponse {
     case 'unprocessable':
       return { status: 422, body: { message: error.message } };
     case 'method_not_allowed':
-      return { status: 405, body: { error: error.message } };
+      return { status: 405, body: (error as MethodNotAllowedError).bare ? { message: error.message } : { error: error.message } };
     case 'malformed_request':
       return { status: 400, body: { error: error.message } };
     case 'payload_too_large':

@@ -9,7 +9,8 @@ export function requestMetadataOf(req: GitlabRequest): RequestMetadata {
     actor_id: caller?.user.id ?? null,
     actor_username: caller?.user.username ?? null,
     actor_name: caller?.user.name ?? null,
-    impersonator_id: caller?.sudoer?.id ?? null,
+    // The admin behind a sudo request, or behind the impersonation token the request carries.
+    impersonator_id: caller?.sudoer?.id ?? caller?.token.impersonatorId ?? null,
     ip: req.ip ?? null,
     user_agent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 255) : null,
     request_id: req.id ?? null,

@@ -18,7 +18,7 @@ function created(overrides: Partial<CreatePersonalAccessToken> = {}, now = NOW):
   expect(events).toHaveLength(1);
   expect(events[0].type).toBe(PERSONAL_ACCESS_TOKEN_CREATED);
   expect(events[0].schemaVersion).toBe(2);
-  return events[0].data;
+  return events[0].data as PersonalAccessTokenCreatedData;
 }
 
 function refusal(overrides: Partial<CreatePersonalAccessToken>, now = NOW): UnprocessableError {

@@ -9,6 +9,8 @@ export interface CreatePersonalAccessTokenInput {
   expiresAt: string | 'never' | null;
   /** A token chosen by the operator (ROOT_PERSONAL_ACCESS_TOKEN); otherwise one is generated. */
   token?: string;
+  /** Set for an impersonation token: the admin who makes it, recorded on every request made with it. */
+  impersonatorId?: number;
 }
 
 export interface CreatedPersonalAccessToken {
@@ -21,6 +23,7 @@ export interface CreatedPersonalAccessToken {
   created_at: string;
   /** The only time the plain token exists outside the caller's hands. */
   token: string;
+  impersonation: boolean;
 }
 
 export class CreatePersonalAccessToken extends Command<CreatedPersonalAccessToken> {

@@ -4,6 +4,7 @@ import { UserLookup, UserNotFoundError } from '@app/identity';
 import { Database, generatePersonalAccessToken, tokenDigest } from '@app/shared';
 import { CREDENTIALS_DECIDER } from '../../../domain/credentials.deciders.js';
 import { credentialsStreamId } from '../../../domain/personal-access-token/personal-access-token.events.js';
+import { createdToken } from '../../tokens/created-token.js';
 import { CreatePersonalAccessToken, type CreatedPersonalAccessToken } from './create-personal-access-token.command.js';
 
 @CommandHandler(CreatePersonalAccessToken)
@@ -22,10 +23,19 @@ export class CreatePersonalAccessTokenHandler implements ICommandHandler<CreateP
     const { events } = await this.commands.handle(
       credentialsStreamId(input.userId),
       CREDENTIALS_DECIDER,
-      { id: Number(id), userId: input.userId, username: owner.username, name: input.name, description: input.description, scopes: input.scopes, expiresAt: input.expiresAt, tokenDigest: tokenDigest(token) },
+      {
+        ...(input.impersonatorId === undefined ? { kind: 'create_token' as const } : { kind: 'create_impersonation_token' as const, impersonatorId: input.impersonatorId }),
+        id: Number(id),
+        userId: input.userId,
+        username: owner.username,
+        name: input.name,
+        description: input.description,
+        scopes: input.scopes,
+        expiresAt: input.expiresAt,
+        tokenDigest: tokenDigest(token),
+      },
       { metadata },
     );
-    const { token_digest: _digest, username: _username, ...created } = events[0].data;
-    return { ...created, token };
+    return createdToken(events, token);
   }
 }
