@@ -1,7 +1,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditMappingRegistry, ProjectionRegistry, UpcasterRegistry } from '@app/eventstore';
-import { Mailer, SecondaryEmails } from '@app/shared';
+import { Mailer, SecondaryEmails, TokenUsage } from '@app/shared';
 import { IdentityCoreModule } from '@app/identity';
 import { PersonalAccessTokensController } from './api/personal-access-tokens.controller.js';
 import { CREDENTIALS_AUDIT_MAPPING } from './audit/credentials.audit-mapping.js';
@@ -35,6 +35,7 @@ import { ImpersonationTokensController } from './api/impersonation-tokens.contro
 import { RevokeAccessTokenHandler } from './application/commands/revoke-access-token/revoke-access-token.handler.js';
 import { RotateAccessTokenHandler } from './application/commands/rotate-access-token/rotate-access-token.handler.js';
 import { AccessTokensRepository } from './infrastructure/access-tokens.repository.js';
+import { TokenUsageTracker, TokenUsageWorker } from './application/workers/token-usage.js';
 
 /**
  * What identity asks of credentials through a port of the shared kernel (identity cannot import
@@ -42,8 +43,8 @@ import { AccessTokensRepository } from './infrastructure/access-tokens.repositor
  */
 @Global()
 @Module({
-  providers: [UserEmailsRepository, { provide: SecondaryEmails, useExisting: UserEmailsRepository }],
-  exports: [UserEmailsRepository, SecondaryEmails],
+  providers: [UserEmailsRepository, { provide: SecondaryEmails, useExisting: UserEmailsRepository }, TokenUsageTracker, { provide: TokenUsage, useExisting: TokenUsageTracker }],
+  exports: [UserEmailsRepository, SecondaryEmails, TokenUsage],
 })
 export class CredentialsPortsModule {}
 
@@ -67,6 +68,7 @@ export class CredentialsPortsModule {}
     RevokeAccessTokenHandler,
     RotateAccessTokenHandler,
     AccessTokensRepository,
+    TokenUsageWorker,
     PersonalAccessTokensProjection,
     TokenOwnersProjection,
     UserTwoFactorProjection,

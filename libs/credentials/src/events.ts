@@ -7,3 +7,4 @@ export * from './domain/personal-access-token/personal-access-token.events.js';
 export * from './domain/ssh-key/ssh-key.events.js';
 export * from './domain/gpg-key/gpg-key.events.js';
 export * from './domain/email/email.events.js';
+export * from './domain/token-usage/token-usage.events.js';

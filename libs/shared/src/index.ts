@@ -46,3 +46,5 @@ export * from './queues/job-handler-registry.js';
 export * from './http/unmodified-since.js';
 export * from './auth/secondary-emails.port.js';
 export * from './mail/mailer.js';
+export * from './queues/windowed-jobs.js';
+export * from './auth/token-usage.port.js';

@@ -150,6 +150,9 @@ class OtherQueuesHandler {
 
   @JobHandler(QueueName.Mail, JobName.MailEmailConfirmation)
   async confirmation(): Promise<void> {}
+
+  @JobHandler(QueueName.Credentials, JobName.CredentialsRecordTokenUse)
+  async tokenUse(): Promise<void> {}
 }
 
 @Injectable()

@@ -9,12 +9,13 @@ import {
   type PersonalAccessTokenCreatedData,
   type PersonalAccessTokenRevokedData,
 } from '../domain/personal-access-token/personal-access-token.events.js';
+import { PERSONAL_ACCESS_TOKEN_USED, type PersonalAccessTokenUsedData } from '../domain/token-usage/token-usage.events.js';
 
 /** `personal_access_tokens` (impersonation tokens included); a deleted user's tokens are revoked in the same transaction. */
 @Injectable()
 export class PersonalAccessTokensProjection implements InlineProjection {
   readonly name = 'credentials.personal_access_tokens';
-  readonly eventTypes = [PERSONAL_ACCESS_TOKEN_CREATED, IMPERSONATION_TOKEN_CREATED, PERSONAL_ACCESS_TOKEN_REVOKED, USER_DELETED];
+  readonly eventTypes = [PERSONAL_ACCESS_TOKEN_CREATED, IMPERSONATION_TOKEN_CREATED, PERSONAL_ACCESS_TOKEN_REVOKED, PERSONAL_ACCESS_TOKEN_USED, USER_DELETED];
   readonly tables = ['credentials.personal_access_tokens'];
 
   async apply(event: ProjectedEvent, db: Queryable): Promise<void> {
@@ -22,6 +23,11 @@ export class PersonalAccessTokensProjection implements InlineProjection {
       case USER_DELETED:
         await db.query('UPDATE credentials.personal_access_tokens SET revoked = true WHERE user_id = $1', [(event.data as UserDeletedData).id]);
         return;
+      case PERSONAL_ACCESS_TOKEN_USED: {
+        const data = event.data as PersonalAccessTokenUsedData;
+        await db.query('UPDATE credentials.personal_access_tokens SET last_used_at = GREATEST(last_used_at, $2) WHERE id = $1', [data.id, data.used_at]);
+        return;
+      }
       case PERSONAL_ACCESS_TOKEN_REVOKED:
         await db.query('UPDATE credentials.personal_access_tokens SET revoked = true WHERE id = $1', [(event.data as PersonalAccessTokenRevokedData).id]);
         return;

@@ -14,6 +14,7 @@ import { RouteMetadataCache } from '../http/route-metadata-cache.js';
 import { AUTH_MODE_KEY, NUMERIC_PARAMS_KEY, SCOPES_KEY, USERS_API_KEY, type AuthMode } from './auth.decorators.js';
 import { AuthCache } from './auth-cache.js';
 import { CallerActivity } from './caller-activity.port.js';
+import { TokenUsage } from './token-usage.port.js';
 import type { CallerUser, TokenScope } from './caller.js';
 import { CallerDirectory, type TokenRecord } from './caller-directory.port.js';
 import { tokenDigest } from './token-digest.js';
@@ -69,6 +70,7 @@ export class GitlabAuthGuard implements CanActivate {
     private readonly cache: AuthCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(CallerActivity) private readonly activity: CallerActivity | null = null,
+    @Optional() @Inject(TokenUsage) private readonly tokenUsage: TokenUsage | null = null,
   ) {
     this.routes = new RouteMetadataCache((targets) => routeAuth(reflector, targets));
   }
@@ -112,6 +114,7 @@ export class GitlabAuthGuard implements CanActivate {
     assertScope(route, isRead, token);
     req.caller = { user, token, sudoer: null };
     this.activity?.touch(user.id);
+    this.tokenUsage?.used(token.id);
     return true;
   }
 
@@ -129,6 +132,7 @@ export class GitlabAuthGuard implements CanActivate {
       req.caller = { user: target, token, sudoer: user };
     }
     this.activity?.touch(req.caller.user.id);
+    this.tokenUsage?.used(token.id);
     return true;
   }
 

@@ -13,6 +13,7 @@ export const JOBS: Readonly<Record<JobName, QueueName>> = {
   [JobName.ModerationDeleteRejectedUser]: QueueName.Moderation,
   [JobName.ModerationRecordModerator]: QueueName.Moderation,
   [JobName.MailEmailConfirmation]: QueueName.Mail,
+  [JobName.CredentialsRecordTokenUse]: QueueName.Credentials,
 };
 
 /** The queues some declared job runs on, in declaration order: the only queues ever created. */

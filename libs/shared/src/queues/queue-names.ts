@@ -8,6 +8,7 @@ export enum QueueName {
   Activity = 'activity',
   Moderation = 'moderation',
   Mail = 'mail',
+  Credentials = 'credentials',
 }
 
 export enum JobName {
@@ -17,6 +18,7 @@ export enum JobName {
   ModerationDeleteRejectedUser = 'moderation.delete-rejected-user',
   ModerationRecordModerator = 'moderation.record-moderator',
   MailEmailConfirmation = 'mail.email-confirmation',
+  CredentialsRecordTokenUse = 'credentials.record-token-use',
 }
 
 /** Deterministic job id for the job a stored event causes (BullMQ forbids ':' in custom ids). */
