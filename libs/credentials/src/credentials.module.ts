@@ -36,6 +36,13 @@ import { RevokeAccessTokenHandler } from './application/commands/revoke-access-t
 import { RotateAccessTokenHandler } from './application/commands/rotate-access-token/rotate-access-token.handler.js';
 import { AccessTokensRepository } from './infrastructure/access-tokens.repository.js';
 import { TokenUsageTracker, TokenUsageWorker } from './application/workers/token-usage.js';
+import { TwoFactorController } from './api/two-factor.controller.js';
+import { ConfirmTwoFactorEnrolmentHandler, DisableTwoFactorHandler, StartTwoFactorEnrolmentHandler } from './application/commands/two-factor/two-factor.handlers.js';
+import { InstanceSecrets } from './infrastructure/instance-secrets.js';
+import { Totp } from './infrastructure/two-factor/totp.js';
+import { RunnersController } from './api/runners.controller.js';
+import { CreateRunnerHandler } from './application/commands/create-runner/create-runner.handler.js';
+import { RunnersProjection } from './infrastructure/runners.projection.js';
 
 /**
  * What identity asks of credentials through a port of the shared kernel (identity cannot import
@@ -69,6 +76,13 @@ export class CredentialsPortsModule {}
     RotateAccessTokenHandler,
     AccessTokensRepository,
     TokenUsageWorker,
+    InstanceSecrets,
+    Totp,
+    StartTwoFactorEnrolmentHandler,
+    ConfirmTwoFactorEnrolmentHandler,
+    DisableTwoFactorHandler,
+    CreateRunnerHandler,
+    RunnersProjection,
     PersonalAccessTokensProjection,
     TokenOwnersProjection,
     UserTwoFactorProjection,
@@ -88,6 +102,7 @@ export class CredentialsCoreModule implements OnModuleInit {
     private readonly sshKeys: SshKeysProjection,
     private readonly gpgKeys: GpgKeysProjection,
     private readonly userEmails: UserEmailsProjection,
+    private readonly runners: RunnersProjection,
     private readonly upcasters: UpcasterRegistry,
     private readonly auditMappings: AuditMappingRegistry,
   ) {}
@@ -99,6 +114,7 @@ export class CredentialsCoreModule implements OnModuleInit {
     this.registry.register(this.sshKeys);
     this.registry.register(this.gpgKeys);
     this.registry.register(this.userEmails);
+    this.registry.register(this.runners);
     this.upcasters.register(PERSONAL_ACCESS_TOKEN_CREATED_V1_UPCASTER);
     this.auditMappings.register(CREDENTIALS_AUDIT_MAPPING);
   }
@@ -106,7 +122,7 @@ export class CredentialsCoreModule implements OnModuleInit {
 
 @Module({
   imports: [CredentialsCoreModule],
-  controllers: [PersonalAccessTokensController, AccessTokensController, ImpersonationTokensController, SshKeysController, GpgKeysController, EmailsController],
+  controllers: [TwoFactorController, RunnersController, PersonalAccessTokensController, AccessTokensController, ImpersonationTokensController, SshKeysController, GpgKeysController, EmailsController],
   exports: [CredentialsCoreModule],
 })
 export class CredentialsModule {}

@@ -8,3 +8,5 @@ export * from './domain/ssh-key/ssh-key.events.js';
 export * from './domain/gpg-key/gpg-key.events.js';
 export * from './domain/email/email.events.js';
 export * from './domain/token-usage/token-usage.events.js';
+export * from './domain/two-factor/two-factor.events.js';
+export * from './domain/runner/runner.events.js';

@@ -4,13 +4,14 @@ import type { UserStateName } from '../../../libs/moderation/src/events.js';
 import { addSshKey, newSshPublicKey } from '../../support/ssh-keys.js';
 import { addGpgKey, newGpgPublicKey } from '../../support/gpg-keys.js';
 import { addEmail, confirmationTokenFor } from '../../support/emails.js';
+import * as OTPAuth from 'otpauth';
 
 type Scope = 'api' | 'read_api' | 'read_user' | 'sudo' | 'admin_mode';
 const SCOPES: Scope[] = ['api', 'read_api', 'read_user', 'sudo', 'admin_mode'];
 
 /** A call that succeeds for an admin whose token has enough scope (fixtures made fresh for each call). */
 interface Route {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** As in the OpenAPI document. */
   path: string;
   /** GitLab's `API::Users`: its GET routes also let `read_user` in. */
@@ -19,6 +20,8 @@ interface Route {
   success?: number;
   /** Scopes this route accepts when they are not GitLab's usual rule (`self` token routes). */
   scopes?: readonly Scope[];
+  /** What a refusal names, when the route's API class registers scopes of its own. */
+  registeredScopes?: string;
   /**
    * `caller` is the admin making the call (for routes on the caller's own records). `token`, when
    * given, is sent instead of the caller's (routes that revoke the token they are called with).
@@ -52,6 +55,16 @@ const moderation = (action: string, request: (ctx: TestContext) => Promise<numbe
   request: async (ctx) => ({ url: `/api/v4/users/${await request(ctx)}/${action}` }),
 });
 
+/** The current code of a TOTP secret (base32). */
+const currentTotp = (secret: string) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+/** A new user with two-factor on (enrolled with their own token); answers the user's id. */
+async function withTwoFactor(ctx: TestContext): Promise<number> {
+  const user = await createUserWithToken(ctx, {}, ['api']);
+  const started = await ctx.http.post('/api/v4/user/two_factor/totp').set('PRIVATE-TOKEN', user.token);
+  const confirmed = await ctx.http.post('/api/v4/user/two_factor/totp/confirm').set('PRIVATE-TOKEN', user.token).send({ otp_code: currentTotp(started.body.secret) });
+  expect(confirmed.status).toBe(200);
+  return user.id;
+}
 /** A UTC day `days` from now, `YYYY-MM-DD`. */
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 /** A new personal access token of a user (made by root): its id and value. */
@@ -154,6 +167,7 @@ const ROUTES: Route[] = [
     path: '/api/v4/personal_access_tokens/self/rotate',
     usersApi: false,
     scopes: ['api'],
+    registeredScopes: 'self_rotate api read_api',
     success: 200,
     request: async (ctx, caller, scope) => ({ url: '/api/v4/personal_access_tokens/self/rotate', token: await tokenFor(ctx, caller.id, [scope]) }),
   },
@@ -179,6 +193,21 @@ const ROUTES: Route[] = [
     usersApi: true,
     request: async (ctx) => ({ url: `/api/v4/users/1/impersonation_tokens/${await impersonationTokenIdFor(ctx, 1)}` }),
   },
+  { method: 'post', path: '/api/v4/user/two_factor/totp', usersApi: true, request: async () => ({ url: '/api/v4/user/two_factor/totp' }) },
+  {
+    method: 'post',
+    path: '/api/v4/user/two_factor/totp/confirm',
+    usersApi: true,
+    success: 200,
+    request: async (ctx, caller, scope) => {
+      // A user of their own, so that each call enrols afresh.
+      const user = await createUserWithToken(ctx, { admin: true }, [scope]);
+      const started = await ctx.http.post('/api/v4/user/two_factor/totp').set('PRIVATE-TOKEN', await tokenFor(ctx, user.id, ['api']));
+      return { url: '/api/v4/user/two_factor/totp/confirm', body: { otp_code: currentTotp(started.body.secret) }, token: user.token };
+    },
+  },
+  { method: 'patch', path: '/api/v4/users/{id}/disable_two_factor', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await withTwoFactor(ctx)}/disable_two_factor` }) },
+  { method: 'post', path: '/api/v4/user/runners', usersApi: false, registeredScopes: 'create_runner api read_api', request: async () => ({ url: '/api/v4/user/runners', body: { runner_type: 'instance_type' } }) },
   { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },
   {
     method: 'get',
@@ -228,14 +257,14 @@ describe('token scopes on every route: api, read_api, read_user, sudo, admin_mod
     const { url, body, token } = await route.request(ctx, admins.get(scope)!, scope);
     const res = await ctx.http[route.method](url).set('PRIVATE-TOKEN', token ?? admins.get(scope)!.token).send(body);
     if (allows(route, scope)) {
-      const success = route.success ?? { get: 200, post: 201, put: 200, delete: 204 }[route.method];
+      const success = route.success ?? { get: 200, post: 201, put: 200, patch: 204, delete: 204 }[route.method];
       expect({ scope, status: res.status }).toEqual({ scope, status: success });
     } else {
       expect(res.status).toBe(403);
       expect(res.body).toEqual({
         error: 'insufficient_scope',
         error_description: 'The request requires higher privileges than provided by the access token.',
-        scope: route.usersApi ? 'read_user api read_api' : 'api read_api',
+        scope: route.registeredScopes ?? (route.usersApi ? 'read_user api read_api' : 'api read_api'),
       });
     }
   });

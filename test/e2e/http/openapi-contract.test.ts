@@ -6,6 +6,7 @@ import { createUserWithToken, eventually, startTestApp, unique, type CreatedUser
 import { newSshPublicKey } from '../../support/ssh-keys.js';
 import { newGpgPublicKey } from '../../support/gpg-keys.js';
 import { confirmationTokenFor } from '../../support/emails.js';
+import * as OTPAuth from 'otpauth';
 
 /**
  * The OpenAPI document against the service: every operation it lists is called for real, as an
@@ -19,7 +20,7 @@ type Schema = Record<string, unknown>;
 type ResponseObject = { description: string; headers?: Record<string, { required?: boolean }>; content?: Record<string, { schema?: Schema }> };
 type Operation = { operationId: string; security?: Schema[]; parameters?: { name: string; in: string }[]; responses: Record<string, ResponseObject> };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 const BASE = 'https://openapi.invalid/document.json';
 const PASSWORD = 'Vq8!zR2#long-enough';
@@ -417,6 +418,21 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(405, 'post', '/api/v4/personal_access_tokens/self/rotate', { token: impersonation.body.token });
     await call(204, 'delete', `/api/v4/users/${alice.id}/impersonation_tokens/${impersonation.body.id}`);
     await call(404, 'delete', `/api/v4/users/999999/impersonation_tokens/${impersonation.body.id}`);
+  });
+
+  it('two-factor and runners: enrol, confirm, disable (admin), create a runner, and their refusals', async () => {
+    const user = await createUserWithToken(ctx);
+    const started = await call(201, 'post', '/api/v4/user/two_factor/totp', { token: user.token });
+    await call(400, 'post', '/api/v4/user/two_factor/totp/confirm', { token: user.token, body: { otp_code: '000000x' } });
+    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(started.body.secret) }).generate();
+    await call(200, 'post', '/api/v4/user/two_factor/totp/confirm', { token: user.token, body: { otp_code: code } });
+    await call(400, 'post', '/api/v4/user/two_factor/totp', { token: user.token });
+    await call(403, 'patch', `/api/v4/users/${user.id}/disable_two_factor`, { token: user.token });
+    await call(204, 'patch', `/api/v4/users/${user.id}/disable_two_factor`);
+    await call(400, 'patch', `/api/v4/users/${user.id}/disable_two_factor`);
+    await call(201, 'post', '/api/v4/user/runners', { body: { runner_type: 'instance_type', description: 'contract' } });
+    await call(400, 'post', '/api/v4/user/runners', { body: { runner_type: 'group_type', group_id: 42 } });
+    await call(403, 'post', '/api/v4/user/runners', { token: user.token, body: { runner_type: 'instance_type' } });
   });
 
   it('preferences: 200 UserPreferences for GET and PUT, 400 without a preference, 401 anonymous', async () => {

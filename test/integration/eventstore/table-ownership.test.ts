@@ -6,7 +6,7 @@ import { createUserWithToken, setAccountState, startTestApp, type TestContext } 
 /** The contexts' schemas; the event store (es_*) stays in `public`. */
 const CONTEXT_SCHEMAS = ['identity', 'credentials', 'moderation', 'social', 'activity'];
 /** Tables a context's command handlers write beside the append, in its transaction: state kept out of the log on purpose. */
-const WRITTEN_BESIDE_THE_LOG = ['identity.user_password_hashes', 'identity.user_avatars'];
+const WRITTEN_BESIDE_THE_LOG = ['identity.user_password_hashes', 'identity.user_avatars', 'credentials.user_totp_secrets', 'credentials.user_recovery_codes'];
 /** Tables another service's read models or a worker fill (not inline projections). */
 const FILLED_BY_WORKERS = ['activity.audit_events'];
 /** Tables a migration fills once and nothing writes after (the instance's secrets). */

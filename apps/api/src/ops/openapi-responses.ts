@@ -449,6 +449,30 @@ export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
     success: [{ status: 204, description: 'Revoked (also when it was already)' }],
     errors: WRITE_ERRORS,
   },
+  'TwoFactorController.start': {
+    summary: 'Start TOTP enrolment for yourself (an extension: GitLab does this in its web UI)',
+    success: [{ status: 201, description: 'The secret, shown this once', json: 'TotpEnrolment' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: 'Two-factor authentication is already enabled' },
+  },
+  'TwoFactorController.confirm': {
+    summary: 'Confirm TOTP enrolment with a first code (an extension); answers the recovery codes',
+    success: [{ status: 200, description: 'Two-factor is on', json: 'TwoFactorEnabled' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: '`otp_code` missing or wrong, no enrolment started, or two-factor already on' },
+  },
+  'TwoFactorController.disable': {
+    summary: "Turn a user's two-factor authentication off (admin)",
+    success: [{ status: 204, description: 'Off' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: 'Two-factor authentication is not enabled for this user', 403: 'Not an admin, or the target is an admin (`…cannot be disabled via the API. Use the Rails console`)' },
+  },
+  'RunnersController.create': {
+    summary: 'Create a runner (`api` or `create_runner` scope): instance runners for admins; this service owns no groups or projects',
+    success: [{ status: 201, description: 'The runner and its token', json: 'RunnerRegistration' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: 'A missing or unknown `runner_type`, a group or project (none exist here: `Missing/invalid group`), or the model\'s rules', 403: '`403 Forbidden - Insufficient permissions`: an instance runner for a non-admin, or the token checks' },
+  },
   'PreferencesController.show': {
     summary: "The current user's preferences",
     success: [{ status: 200, description: 'The preferences', json: 'UserPreferences' }],

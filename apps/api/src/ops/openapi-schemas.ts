@@ -226,6 +226,13 @@ export const COMPONENT_SCHEMAS = {
   Email: closedObject('Entity `Email`: a secondary address (the primary one is not listed)', {
     always: { id: integer, email: text, confirmed_at: noted(dateTimeOrNull, 'Null until confirmed') },
   }),
+  TotpEnrolment: closedObject('A new TOTP secret (shown this once) and the `otpauth://` URI an authenticator app scans', { always: { secret: text, provisioning_uri: text } }),
+  TwoFactorEnabled: closedObject('Two-factor is on; the recovery codes are shown this once (only their digests are kept)', {
+    always: { two_factor_enabled: { const: true }, recovery_codes: { type: 'array', items: text } },
+  }),
+  RunnerRegistration: closedObject('Entity `Ci::RunnerRegistrationDetails`: the new runner and its `glrt-` token (shown this once)', {
+    always: { id: integer, token: text, token_expires_at: dateTimeOrNull },
+  }),
   Accepted: { description: 'The number `202`: what GitLab\'s revoke endpoints answer', const: 202 },
   Error: ERROR,
   Liveness: closedObject('The process answers', { always: { status: { const: 'ok' } } }),

@@ -8,6 +8,8 @@ import {
   type PersonalAccessTokenRevokedData,
 } from '../domain/personal-access-token/personal-access-token.events.js';
 import { EMAIL_ADDED, EMAIL_CONFIRMED, EMAIL_DELETED, type EmailAddedData, type EmailConfirmedData, type EmailDeletedData } from '../domain/email/email.events.js';
+import { TWO_FACTOR_DISABLED, TWO_FACTOR_ENABLED, TWO_FACTOR_ENROLMENT_STARTED, type TwoFactorChangeData } from '../domain/two-factor/two-factor.events.js';
+import { RUNNER_CREATED, type RunnerCreatedData } from '../domain/runner/runner.events.js';
 import { GPG_KEY_ADDED, GPG_KEY_DELETED, GPG_KEY_REVOKED, type GpgKeyAddedData, type GpgKeyRemovedData } from '../domain/gpg-key/gpg-key.events.js';
 import { SSH_KEY_ADDED, SSH_KEY_DELETED, type SshKeyAddedData, type SshKeyDeletedData } from '../domain/ssh-key/ssh-key.events.js';
 
@@ -118,9 +120,27 @@ const ENTRIES: Record<string, (event: StoredEvent) => AuditEntry> = {
     const data = event.data as EmailDeletedData;
     return emailEntry(data, 'remove_email', `Removed e-mail ${data.email} of ${data.username}`, {});
   },
+  [TWO_FACTOR_ENROLMENT_STARTED]: (event) => twoFactorEntry(event, 'user_two_factor_enrolment_started', 'Started two-factor enrolment of'),
+  [TWO_FACTOR_ENABLED]: (event) => twoFactorEntry(event, 'user_enable_two_factor', 'Enabled two-factor authentication of'),
+  [TWO_FACTOR_DISABLED]: (event) => twoFactorEntry(event, 'user_disable_two_factor', 'Disabled two-factor authentication of'),
+  [RUNNER_CREATED]: (event) => {
+    const data = event.data as RunnerCreatedData;
+    return {
+      entity_id: data.creator_id,
+      event_name: 'ci_runner_created',
+      target_details: data.creator_username,
+      details: { custom_message: `Created ${data.runner_type.replace('_type', '')} runner ${data.id}`, runner_id: data.id, runner_type: data.runner_type, tag_list: data.tag_list },
+    };
+  },
   [GPG_KEY_REVOKED]: (event) => gpgKeyRemoved(event, 'revoke_gpg_key', 'Revoked'),
   [GPG_KEY_DELETED]: (event) => gpgKeyRemoved(event, 'remove_gpg_key', 'Removed'),
 };
+
+/** The secret and the recovery codes are never in the event, so never here. */
+function twoFactorEntry(event: StoredEvent, eventName: string, verb: string): AuditEntry {
+  const data = event.data as TwoFactorChangeData;
+  return { entity_id: data.user_id, event_name: eventName, target_details: data.username, details: { custom_message: `${verb} ${data.username}` } };
+}
 
 /** An address is named as it is; the confirmation token's digest is never copied. */
 function emailEntry(data: { id: number; user_id: number; username: string; email: string }, eventName: string, message: string, extra: Record<string, unknown>): AuditEntry {

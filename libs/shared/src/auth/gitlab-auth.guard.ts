@@ -49,7 +49,12 @@ function routeAuth(reflector: Reflector, targets: [Function, Function]): RouteAu
     mode: reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE_KEY, targets) ?? 'optional',
     readScopes: allowed ?? (usersApi ? USERS_API_READ_SCOPES : READ_SCOPES),
     writeScopes: allowed ?? WRITE_SCOPES,
-    registeredScopes: usersApi ? USERS_API_REGISTERED_SCOPES : REGISTERED_SCOPES,
+    // GitLab names a class's own scopes first, then the API-wide `api read_api` (`read_user api read_api`).
+    registeredScopes: allowed
+      ? [...allowed.filter((scope) => scope !== 'api' && scope !== 'read_api'), 'api', 'read_api'].join(' ')
+      : usersApi
+        ? USERS_API_REGISTERED_SCOPES
+        : REGISTERED_SCOPES,
   };
 }
 

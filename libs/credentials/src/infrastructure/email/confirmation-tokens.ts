@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Database, tokenDigest } from '@app/shared';
+import { tokenDigest } from '@app/shared';
+import { InstanceSecrets } from '../instance-secrets.js';
 
 /**
  * E-mail confirmation tokens, derived (HMAC-SHA256) from the instance's secret and the address's
@@ -9,19 +10,10 @@ import { Database, tokenDigest } from '@app/shared';
  */
 @Injectable()
 export class ConfirmationTokens {
-  private secret: Promise<string> | null = null;
-
-  constructor(private readonly db: Database) {}
+  constructor(private readonly secrets: InstanceSecrets) {}
 
   async tokenFor(emailId: number): Promise<string> {
-    this.secret ??= this.db
-      .query<{ value: string }>("SELECT value FROM credentials.instance_secrets WHERE name = 'email_confirmation'")
-      .then((rows) => rows[0].value)
-      .catch((error: unknown) => {
-        this.secret = null;
-        throw error;
-      });
-    return createHmac('sha256', await this.secret).update(`email-confirmation:${emailId}`).digest('base64url');
+    return createHmac('sha256', await this.secrets.get('email_confirmation')).update(`email-confirmation:${emailId}`).digest('base64url');
   }
 
   /** What is stored and looked up: the token's SHA-256, as for access tokens. */
