@@ -50,6 +50,10 @@ export class FuzzSession {
   }
 
   async createToken(userId) {
+    return (await this.issueToken(userId)).token;
+  }
+
+  async issueToken(userId) {
     const res = await this.raw({
       method: 'POST',
       path: `/api/v4/users/${userId}/personal_access_tokens`,
@@ -57,7 +61,24 @@ export class FuzzSession {
       body: JSON.stringify({ name: 'fuzz', scopes: ['api'] }),
     });
     if (res.status !== 201) throw new Error(`a token for user ${userId} failed: ${res.status} ${res.text}`);
-    return res.body.token;
+    return { id: res.body.id, token: res.body.token };
+  }
+
+  /**
+   * Revoking or rotating a token (`DELETE /personal_access_tokens/…`, `…/rotate`) would take the
+   * session's own tokens away (root's is token 1): such a request is made with a token minted for
+   * it, and names that token when it names one by id.
+   */
+  async disposable(request, t) {
+    if (!/^\/api\/v4\/personal_access_tokens\//.test(request.path) || (request.method !== 'DELETE' && !/\/rotate(\?|$)/.test(request.path))) return request;
+    const owner = t.role === 'user' ? this.user.id : 1;
+    const spare = await this.issueToken(owner);
+    const swap = (value) => (value === this.rootToken || value === this.user.token ? spare.token : value);
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, name === 'Authorization' ? value.replace(/\S+$/, swap) : swap(value)]));
+    const path = request.path
+      .replace(/^(\/api\/v4\/personal_access_tokens\/)\d+/, `$1${spare.id}`)
+      .replace(/([?&]private_token=)([^&]*)/, (_, name, value) => `${name}${encodeURIComponent(swap(decodeURIComponent(value)))}`);
+    return { ...request, headers, path };
   }
 
   resolve(value) {
@@ -91,7 +112,7 @@ export class FuzzSession {
 
   /** Sends one template; returns what happened, and records it. */
   async send(t) {
-    const request = this.materialize(t);
+    const request = await this.disposable(this.materialize(t), t);
     let response;
     try {
       response = await this.raw(request);

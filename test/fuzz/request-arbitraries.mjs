@@ -91,7 +91,7 @@ function validValue(name, schema) {
     case 'boolean':
       return fc.constantFrom(true, false, 'true', 'false', 'True', '1', '0', 'yes', 'no', '');
     case 'array':
-      return schema.items?.enum ? fc.subarray(schema.items.enum, { minLength: 1, maxLength: 4 }) : fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 });
+      return schema.items?.enum ? fc.subarray(schema.items.enum, { minLength: 1, maxLength: Math.min(4, schema.items.enum.length) }) : fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 });
     case 'object':
       return fc.dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 });
     default:
