@@ -16,6 +16,11 @@ type TokenRow = {
   user_type: string;
 };
 
+const TOKEN_BY_DIGEST = `SELECT t.id, t.user_id, t.scopes, t.revoked, to_char(t.expires_at, 'YYYY-MM-DD') AS expires_at, t.impersonation, t.impersonator_id,
+                                o.username, o.name, o.admin, o.state, o.user_type
+                           FROM credentials.personal_access_tokens t JOIN credentials.token_owners o ON o.user_id = t.user_id
+                          WHERE t.token_digest = $1`;
+
 /**
  * The credentials context's public query port: a token and its owner by the token's
  * digest, in one indexed read of this context's own tables.
@@ -25,13 +30,8 @@ export class TokenLookup {
   constructor(private readonly db: Database) {}
 
   async byDigest(digest: string): Promise<{ token: TokenRecord; user: CallerUser } | null> {
-    const rows = await this.db.query<TokenRow>(
-      `SELECT t.id, t.user_id, t.scopes, t.revoked, to_char(t.expires_at, 'YYYY-MM-DD') AS expires_at, t.impersonation, t.impersonator_id,
-              o.username, o.name, o.admin, o.state, o.user_type
-         FROM credentials.personal_access_tokens t JOIN credentials.token_owners o ON o.user_id = t.user_id
-        WHERE t.token_digest = $1`,
-      [digest],
-    );
+    // Prepared: a cache miss costs one planned-once, indexed read.
+    const rows = await this.db.prepared<TokenRow>(TOKEN_BY_DIGEST, [digest]);
     if (rows.length === 0) return null;
     const row = rows[0];
     return {
