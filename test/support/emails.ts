@@ -3,7 +3,7 @@ import type { TestContext } from './test-app.js';
 
 /**
  * The confirmation token the service mails for an address: derived, as the service derives it,
- * from the instance secret in the test database (the token itself is stored nowhere).
+ * from the instance secret in the test database (the token itself is stored nowhere; its SHA-256 is, until it is used).
  */
 export async function confirmationTokenFor(ctx: TestContext, emailId: number): Promise<string> {
   const [{ value }] = await ctx.db.query<{ value: string }>("SELECT value FROM credentials.instance_secrets WHERE name = 'email_confirmation'");
