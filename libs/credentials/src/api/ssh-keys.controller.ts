@@ -134,13 +134,13 @@ export class SshKeysController {
   }
 
   private async add(userId: number, params: ParsedParams<AddSshKeyParams>, meta: RequestMetadata): Promise<unknown> {
-    const id = await this.commands.execute(
+    const row = await this.commands.execute(
       new AddSshKey(
         { userId, title: params.title, key: params.key, expiresAt: params.expires_at ?? null, usageType: params.usage_type ?? 'auth_and_signing' },
         meta,
       ),
     );
-    return this.show(userId, id);
+    return presentSshKey(row, this.host);
   }
 
   private async remove(userId: number, keyId: number, req: GitlabRequest, meta: RequestMetadata): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '@app/shared';
+import { Database, type Statement } from '@app/shared';
 
 export interface SshKeyRow {
   id: string;
@@ -41,6 +41,25 @@ export class SshKeysRepository {
       [userId, keyId],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * What an add needs, in one round trip: the owner (none: no row), who holds the fingerprint
+   * already, and the new key's id (allocated only for an existing owner).
+   */
+  async beforeAdd(userId: number, fingerprintSha256: string | null): Promise<{ username: string; holder: number | null; id: number } | null> {
+    const rows = await this.db.query<{ username: string; holder: string | null; id: string }>(
+      `SELECT o.username, (SELECT k.user_id FROM credentials.ssh_keys k WHERE k.fingerprint_sha256 = $2) AS holder, nextval('credentials.ssh_keys_id_seq') AS id
+         FROM credentials.token_owners o WHERE o.user_id = $1`,
+      [userId, fingerprintSha256],
+    );
+    if (rows.length === 0) return null;
+    return { username: rows[0].username, holder: rows[0].holder === null ? null : Number(rows[0].holder), id: Number(rows[0].id) };
+  }
+
+  /** The key as the API shows it, read in the append's own batch. */
+  findStatement(keyId: number): Statement {
+    return { text: `SELECT ${COLUMNS} FROM credentials.ssh_keys k JOIN credentials.token_owners o ON o.user_id = k.user_id WHERE k.id = $1`, params: [keyId] };
   }
 
   /** Whose key this fingerprint is, if anyone's. */

@@ -1,6 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/eventstore';
 import type { SshKeyUsageType } from '../../../domain/ssh-key/ssh-key.events.js';
+import type { SshKeyRow } from '../../../infrastructure/ssh/ssh-keys.repository.js';
 
 export interface AddSshKeyInput {
   userId: number;
@@ -11,8 +12,8 @@ export interface AddSshKeyInput {
   usageType: SshKeyUsageType;
 }
 
-/** Adds a key to a user; answers the new key's id. */
-export class AddSshKey extends Command<number> {
+/** Adds a key to a user; answers the key as stored. */
+export class AddSshKey extends Command<SshKeyRow> {
   constructor(
     readonly input: AddSshKeyInput,
     readonly metadata: EventMetadata,

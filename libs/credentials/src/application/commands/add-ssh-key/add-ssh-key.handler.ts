@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandPath } from '@app/eventstore';
-import { APP_CONFIG, Database, uniqueViolationConstraint, type AppConfig } from '@app/shared';
+import { UserNotFoundError } from '@app/identity';
+import { APP_CONFIG, isRecordId, uniqueViolationConstraint, type AppConfig } from '@app/shared';
 import { SSH_KEYS_DECIDER } from '../../../domain/ssh-key/ssh-key.decider.js';
 import { SshKeyTakenError } from '../../../domain/ssh-key/ssh-key.errors.js';
 import { credentialsStreamId } from '../../../domain/personal-access-token/personal-access-token.events.js';
-import { CredentialOwners } from '../../../infrastructure/credential-owners.js';
 import { readSshPublicKey } from '../../../infrastructure/ssh/ssh-public-key.reader.js';
-import { SshKeysRepository } from '../../../infrastructure/ssh/ssh-keys.repository.js';
+import { SshKeysRepository, type SshKeyRow } from '../../../infrastructure/ssh/ssh-keys.repository.js';
 import { AddSshKey } from './add-ssh-key.command.js';
 
 /** Two users adding one key at once: the fingerprint's unique index refuses the second append. */
@@ -19,36 +19,37 @@ function mapTakenFingerprint(error: unknown): never {
 @CommandHandler(AddSshKey)
 export class AddSshKeyHandler implements ICommandHandler<AddSshKey> {
   constructor(
-    private readonly db: Database,
     private readonly commands: CommandPath,
-    private readonly owners: CredentialOwners,
     private readonly keys: SshKeysRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ input, metadata }: AddSshKey): Promise<number> {
-    const owner = await this.owners.existing(input.userId);
+  async execute({ input, metadata }: AddSshKey): Promise<SshKeyRow> {
+    if (!isRecordId(input.userId)) throw new UserNotFoundError();
     const facts = readSshPublicKey(input.key);
-    // Read first so that a duplicate is reported with the other validation errors, as GitLab reports it.
-    const holder = facts.fingerprintSha256 === null ? null : await this.keys.ownerOfFingerprint(facts.fingerprintSha256);
-    const [{ id }] = await this.db.query<{ id: string }>("SELECT nextval('credentials.ssh_keys_id_seq') AS id");
-    await this.commands.handle(
+    // Read first (one round trip) so that a duplicate is reported with the other validation errors, as GitLab reports it.
+    const before = await this.keys.beforeAdd(input.userId, facts.fingerprintSha256);
+    if (!before) throw new UserNotFoundError();
+    const { readBack } = await this.commands.handle(
       credentialsStreamId(input.userId),
       SSH_KEYS_DECIDER,
       {
         kind: 'add_ssh_key',
-        id: Number(id),
+        id: before.id,
         userId: input.userId,
-        username: owner.username,
+        username: before.username,
         title: input.title,
         facts,
         usageType: input.usageType,
         expiresAt: input.expiresAt?.toISOString() ?? null,
         restrictions: this.config.sshKeyRestrictions,
-        takenByOtherUser: holder !== null && holder !== input.userId,
+        takenByOtherUser: before.holder !== null && before.holder !== input.userId,
       },
-      { metadata, onAppendError: mapTakenFingerprint },
+      { metadata, onAppendError: mapTakenFingerprint, readAfter: this.keys.findStatement(before.id) },
     );
-    return Number(id);
+    // No read-back when a lost batch turned out to have committed: read the key on its own.
+    const row = (readBack?.[0] as SshKeyRow | undefined) ?? (await this.keys.find(input.userId, before.id));
+    if (!row) throw new Error(`SSH key ${before.id} was added but cannot be read back`);
+    return row;
   }
 }
