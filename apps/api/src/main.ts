@@ -1,34 +1,23 @@
-import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { enforceShutdownDeadline, ensureDatabase, loadConfig, redactUrl, runMigrationsLocked } from '@app/shared';
-import { createApiApp } from './create-api-app.js';
-import { RootBootstrap } from './root-bootstrap.js';
+/**
+ * The api's entry point. Loading Nest and the contexts takes a second or more; a SIGTERM or
+ * SIGINT in that time would kill the process by the signal (no exit code), so the first thing this
+ * module does, before it loads anything, is listen: nothing has started to drain yet, so it exits 0.
+ * Once Nest's shutdown hooks listen, they take over (drain, then exit 0).
+ */
+const stopWhileStarting = (signal: NodeJS.Signals): void => {
+  console.error(`API received ${signal} while starting; nothing to drain yet, exiting`);
+  process.exit(0);
+};
+process.once('SIGTERM', stopWhileStarting);
+process.once('SIGINT', stopWhileStarting);
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  if (process.env.SKIP_DB_PREPARE !== '1') {
-    if (await ensureDatabase(config.databaseUrl)) console.error(`Created database ${redactUrl(config.databaseUrl)}`);
-  }
-  // A service stopped by SIGTERM (after draining) exits 0.
-  const app = await createApiApp(config, { exitOnSignal: true });
-  await app.init();
-  if (process.env.SKIP_DB_PREPARE !== '1') await runMigrationsLocked(app.get(DataSource));
-  const token = await app.get(RootBootstrap).run();
-  if (token && config.rootPersonalAccessToken) console.error('Created root (user 1) with the token from ROOT_PERSONAL_ACCESS_TOKEN');
-  if (token && !config.rootPersonalAccessToken) {
-    // The one time this secret is written anywhere: an operator needs it to start.
-    process.stdout.write(
-      `\nRoot personal access token (user 1, root; scopes api, read_api, read_user, sudo, admin_mode):\n  ${token}\nStore it now: it is not shown again.\n\n`,
-    );
-  }
-  enforceShutdownDeadline(config.shutdownTimeoutMs, 'API');
-  await app.listen(config.port, '0.0.0.0');
-  // The one `info` line of a normal start (Nest's route-by-route report is logged at `debug`).
-  new Logger('Api').log({ url: `${config.externalUrl}/api/v4`, port: config.port }, `API listening on ${config.externalUrl}/api/v4 (port ${config.port})`);
+function stopListeningWhileStarting(): void {
+  process.removeListener('SIGTERM', stopWhileStarting);
+  process.removeListener('SIGINT', stopWhileStarting);
 }
 
-main().catch((error: unknown) => {
+const { runApi } = await import('./run-api.js');
+runApi(stopListeningWhileStarting).catch((error: unknown) => {
   console.error('API failed to start:', error instanceof Error ? error.message : error);
   console.error('Check that PostgreSQL and Redis answer at DATABASE_URL and REDIS_URL.');
   process.exit(1);

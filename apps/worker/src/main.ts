@@ -1,22 +1,23 @@
-import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { enforceShutdownDeadline, ensureDatabase, JobDeclarationError, loadConfig, runMigrationsLocked } from '@app/shared';
-import { createWorkerApp } from './create-worker-app.js';
-import { QueueWorkers } from './queue-workers.js';
-import { WorkerHost } from './worker.module.js';
+/**
+ * The worker's entry point. Loading Nest and the contexts takes a second or more; a SIGTERM or
+ * SIGINT in that time would kill the process by the signal (no exit code), so the first thing this
+ * module does, before it loads anything, is listen: nothing has started to drain yet, so it exits 0.
+ * Once Nest's shutdown hooks listen, they take over (drain, then exit 0).
+ */
+const stopWhileStarting = (signal: NodeJS.Signals): void => {
+  console.error(`Worker received ${signal} while starting; nothing to drain yet, exiting`);
+  process.exit(0);
+};
+process.once('SIGTERM', stopWhileStarting);
+process.once('SIGINT', stopWhileStarting);
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  if (process.env.SKIP_DB_PREPARE !== '1') await ensureDatabase(config.databaseUrl);
-  // A service stopped by SIGTERM (after finishing its jobs) exits 0.
-  const app = await createWorkerApp(config, { exitOnSignal: true });
-  if (process.env.SKIP_DB_PREPARE !== '1') await runMigrationsLocked(app.get(DataSource));
-  app.get(WorkerHost).start();
-  enforceShutdownDeadline(config.shutdownTimeoutMs, 'Worker');
-  console.error(`Worker started: event relay and queues ${app.get(QueueWorkers).handlers.queues().join(', ')}`);
+function stopListeningWhileStarting(): void {
+  process.removeListener('SIGTERM', stopWhileStarting);
+  process.removeListener('SIGINT', stopWhileStarting);
 }
 
-main().catch((error: unknown) => {
+const { runWorker, JobDeclarationError } = await import('./run-worker.js');
+runWorker(stopListeningWhileStarting).catch((error: unknown) => {
   console.error('Worker failed to start:', error instanceof Error ? error.message : error);
   // A declaration error is a defect of this build, not of its surroundings.
   if (!(error instanceof JobDeclarationError)) console.error('Check that PostgreSQL and Redis answer at DATABASE_URL and REDIS_URL.');

@@ -143,4 +143,14 @@ describe('process: graceful shutdown of the built API and worker on SIGTERM', ()
       redisAfter.disconnect();
     }
   }, 120_000);
+
+  // A stop that lands while a process is still booting (before Nest listens for signals) is still a clean exit.
+  it.each([
+    ['worker', 'worker'],
+    ['API', 'api'],
+  ] as const)('%s: SIGTERM while still starting exits with code 0, not by the signal', async (_name, entry) => {
+    const booting = new ServiceProcess(`${entry} (stopped while starting)`, entry, env());
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await booting.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 60_000);
 });

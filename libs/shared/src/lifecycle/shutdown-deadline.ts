@@ -19,3 +19,4 @@ export function enforceShutdownDeadline(timeoutMs: number, what: string, onSigna
   process.once('SIGTERM', arm);
   process.once('SIGINT', arm);
 }
+
