@@ -10,6 +10,7 @@ const stopWhileStarting = (signal: NodeJS.Signals): void => {
 };
 process.once('SIGTERM', stopWhileStarting);
 process.once('SIGINT', stopWhileStarting);
+console.error(`API starting (pid ${process.pid})`);
 
 function stopListeningWhileStarting(): void {
   process.removeListener('SIGTERM', stopWhileStarting);

@@ -123,6 +123,8 @@ describe('process: graceful shutdown of the built API and worker on SIGTERM', ()
     }
 
     const second = new ServiceProcess('worker (second run)', 'worker', env());
+    // Stopped only once started: the rows may all be there already, written by the first run.
+    await second.waitForOutput(/Worker started/);
     await poll(async () => ((await countAuditRows()) >= expected ? true : undefined), 45_000, () => `${expected} audit rows (first run wrote ${afterFirst}):\n${second.describe()}`);
     expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
@@ -150,7 +152,8 @@ describe('process: graceful shutdown of the built API and worker on SIGTERM', ()
     ['API', 'api'],
   ] as const)('%s: SIGTERM while still starting exits with code 0, not by the signal', async (_name, entry) => {
     const booting = new ServiceProcess(`${entry} (stopped while starting)`, entry, env());
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Its first line: it listens for signals from here, and is still loading Nest (a second or more).
+    await booting.waitForOutput(/starting \(pid \d+\)/);
     expect(await booting.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Database, DatabaseUnavailableError, StatementBatch, uniqueViolationConstraint, type Sql, type Statement } from '@app/shared';
+import { Database, DatabaseUnavailableError, isTransactionRace, StatementBatch, uniqueViolationConstraint, type Sql, type Statement } from '@app/shared';
 import type { EventMetadata, ExpectedVersion, NewEvent, ProjectedEvent, Queryable, StoredEvent } from '@app/kernel';
 import { ProjectionRegistry } from '../projections/projection-registry.js';
 import { UpcasterRegistry } from '../upcasting/upcaster-registry.js';
@@ -212,7 +212,8 @@ export class EventStore {
         // After a lost send, a unique violation on a resend may be the first send's own rows
         // (it committed after all): ask before calling it a conflict, which would decide again.
         if ((lost || (attempt > 0 && constraint !== null)) && (await this.eventExists(firstEventId))) return null;
-        if (constraint === STREAM_VERSION_KEY) throw new ConcurrencyConflictError(streamId, String(expectedVersion));
+        // Both mean another writer got there first: load and decide again (the command path retries).
+        if (constraint === STREAM_VERSION_KEY || isTransactionRace(error)) throw new ConcurrencyConflictError(streamId, String(expectedVersion));
         const pause = LOST_BATCH_PAUSES_MS[attempt];
         if (!lost || pause === undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, pause));

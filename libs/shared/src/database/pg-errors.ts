@@ -7,6 +7,17 @@ export function uniqueViolationConstraint(error: unknown): string | null {
   return source?.code === '23505' || source?.code === '23P01' ? (source.constraint ?? '') : null;
 }
 
+/**
+ * PostgreSQL aborted the transaction to let a concurrent one through (40P01 deadlock_detected, as
+ * two inserts racing on an exclusion constraint can end, or 40001 serialization_failure): nothing
+ * was written, and running it again is the remedy.
+ */
+export function isTransactionRace(error: unknown): boolean {
+  const candidate = error as { code?: string; driverError?: { code?: string } };
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /** SQLSTATE classes that mean the session is gone: 08 connection exception, 57P operator intervention (terminated, shutting down). */
 const LOST_SQLSTATE = /^(08|57P)/;
 /** What node-postgres and the socket say when the server went away without a protocol message. */
