@@ -7,7 +7,6 @@ import {
   Authenticate,
   BadRequestError,
   CurrentCaller,
-  isRecordId,
   MethodNotAllowedError,
   NotFoundError,
   NumericParams,
@@ -120,7 +119,7 @@ export class AccessTokensController {
   async revoke(@CurrentCaller() caller: Caller | undefined, @Req() req: GitlabRequest, @ReqMeta() meta: RequestMetadata): Promise<void> {
     const current = requireCaller(caller);
     const id = Number(req.params.id);
-    const token = isRecordId(id) ? await this.tokens.find(id) : null;
+    const token = await this.tokens.find(id);
     if (!token) throw new NotFoundError(null, 'credentials.token_not_found');
     if (!manages(current, token)) throw new BadRequestError(null, 'credentials.token_not_revocable');
     await this.commands.execute(new RevokeAccessToken({ tokenId: id, userId: Number(token.user_id) }, meta));
@@ -141,7 +140,7 @@ export class AccessTokensController {
 
   /** The token by id if the caller manages it; else 404 for admins, 401 for others (who must not learn which ids exist). */
   private async managedToken(caller: Caller, id: number): Promise<AccessTokenRow> {
-    const token = isRecordId(id) ? await this.tokens.find(id) : null;
+    const token = await this.tokens.find(id);
     if (token && manages(caller, token)) return token;
     if (caller.user.isAdmin) throw new NotFoundError(null, 'credentials.token_not_found');
     throw new UnauthorizedError();

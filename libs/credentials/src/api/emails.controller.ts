@@ -5,7 +5,6 @@ import {
   APP_CONFIG,
   Authenticate,
   CurrentCaller,
-  isRecordId,
   NumericParams,
   offsetPageOf,
   ReqMeta,
@@ -104,7 +103,7 @@ export class EmailsController {
   }
 
   private async show(userId: number, emailId: number): Promise<unknown> {
-    const row = isRecordId(emailId) ? await this.emails.find(userId, emailId) : null;
+    const row = await this.emails.find(userId, emailId);
     if (!row) throw new EmailNotFoundError();
     return presentEmail(row);
   }
@@ -115,10 +114,6 @@ export class EmailsController {
   }
 
   private async remove(userId: number, emailId: number, req: GitlabRequest, meta: RequestMetadata): Promise<void> {
-    if (!isRecordId(emailId)) {
-      await this.owners.existing(userId);
-      throw new EmailNotFoundError();
-    }
     await this.commands.execute(new DeleteEmail({ userId, emailId, unmodifiedSince: unmodifiedSinceOf(req) }, meta));
   }
 }

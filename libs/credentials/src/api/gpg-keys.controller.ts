@@ -5,7 +5,6 @@ import {
   APP_CONFIG,
   Authenticate,
   CurrentCaller,
-  isRecordId,
   NumericParams,
   offsetPageOf,
   ReqMeta,
@@ -115,7 +114,7 @@ export class GpgKeysController {
   }
 
   private async show(userId: number, keyId: number): Promise<unknown> {
-    const row = isRecordId(keyId) ? await this.keys.find(userId, keyId) : null;
+    const row = await this.keys.find(userId, keyId);
     if (!row) throw new GpgKeyNotFoundError();
     return presentGpgKey(row);
   }
@@ -127,10 +126,6 @@ export class GpgKeysController {
 
   /** Answers GitLab's revoke body, `202`. */
   private async remove(userId: number, keyId: number, how: 'revoke' | 'delete', req: GitlabRequest, meta: RequestMetadata): Promise<number> {
-    if (!isRecordId(keyId)) {
-      await this.owners.existing(userId);
-      throw new GpgKeyNotFoundError();
-    }
     await this.commands.execute(new RemoveGpgKey({ userId, keyId, how, unmodifiedSince: how === 'delete' ? unmodifiedSinceOf(req) : null }, meta));
     return 202;
   }

@@ -5,7 +5,6 @@ import {
   APP_CONFIG,
   Authenticate,
   CurrentCaller,
-  isRecordId,
   NotFoundError,
   NumericParams,
   offsetPageOf,
@@ -100,7 +99,7 @@ export class ImpersonationTokensController {
   private async tokenOf(req: GitlabRequest): Promise<AccessTokenRow> {
     const owner = await this.owners.existing(Number(req.params.user_id));
     const id = Number(req.params.impersonation_token_id);
-    const token = isRecordId(id) ? await this.tokens.find(id) : null;
+    const token = await this.tokens.find(id);
     if (!token || !token.impersonation || Number(token.user_id) !== owner.id) throw new ImpersonationTokenNotFoundError();
     return token;
   }

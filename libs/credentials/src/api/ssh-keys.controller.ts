@@ -6,7 +6,6 @@ import {
   APP_CONFIG,
   Authenticate,
   CurrentCaller,
-  isRecordId,
   NumericParams,
   offsetPageOf,
   ReqMeta,
@@ -128,7 +127,7 @@ export class SshKeysController {
   }
 
   private async show(userId: number, keyId: number): Promise<unknown> {
-    const row = isRecordId(keyId) ? await this.keys.find(userId, keyId) : null;
+    const row = await this.keys.find(userId, keyId);
     if (!row) throw new SshKeyNotFoundError();
     return presentSshKey(row, this.host);
   }
@@ -144,10 +143,6 @@ export class SshKeysController {
   }
 
   private async remove(userId: number, keyId: number, req: GitlabRequest, meta: RequestMetadata): Promise<void> {
-    if (!isRecordId(keyId)) {
-      if (!(await this.owners.byId(userId))) throw new UserNotFoundError();
-      throw new SshKeyNotFoundError();
-    }
     await this.commands.execute(new DeleteSshKey({ userId, keyId, unmodifiedSince: unmodifiedSinceOf(req) }, meta));
   }
 }

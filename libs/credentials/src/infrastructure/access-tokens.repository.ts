@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '@app/shared';
+import { Database, isRecordId } from '@app/shared';
 
 export interface AccessTokenRow {
   id: string;
@@ -58,6 +58,7 @@ export class AccessTokensRepository {
   constructor(private readonly db: Database) {}
 
   async find(id: number): Promise<AccessTokenRow | null> {
+    if (!isRecordId(id)) return null;
     const rows = await this.db.query<AccessTokenRow>(`SELECT ${COLUMNS} FROM credentials.personal_access_tokens WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, SecondaryEmails } from '@app/shared';
+import { Database, isRecordId, SecondaryEmails } from '@app/shared';
 
 export interface EmailRow {
   id: string;
@@ -28,6 +28,7 @@ export class UserEmailsRepository extends SecondaryEmails {
   }
 
   async find(userId: number, emailId: number): Promise<EmailRow | null> {
+    if (!isRecordId(emailId)) return null;
     const rows = await this.db.query<EmailRow>(`SELECT ${COLUMNS} FROM credentials.user_emails WHERE user_id = $1 AND id = $2 AND NOT is_primary`, [userId, emailId]);
     return rows[0] ?? null;
   }

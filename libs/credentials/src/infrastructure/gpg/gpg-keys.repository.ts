@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '@app/shared';
+import { Database, isRecordId } from '@app/shared';
 
 export interface GpgKeyRow {
   id: string;
@@ -22,6 +22,7 @@ export class GpgKeysRepository {
   }
 
   async find(userId: number, keyId: number): Promise<GpgKeyRow | null> {
+    if (!isRecordId(keyId)) return null;
     const rows = await this.db.query<GpgKeyRow>('SELECT id, user_id, key, created_at FROM credentials.gpg_keys WHERE user_id = $1 AND id = $2', [userId, keyId]);
     return rows[0] ?? null;
   }

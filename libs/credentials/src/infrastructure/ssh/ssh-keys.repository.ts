@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type Statement } from '@app/shared';
+import { Database, isRecordId, type Statement } from '@app/shared';
 
 export interface SshKeyRow {
   id: string;
@@ -35,6 +35,7 @@ export class SshKeysRepository {
 
   /** The user's key with that id; another user's key is no key. */
   async find(userId: number, keyId: number): Promise<SshKeyRow | null> {
+    if (!isRecordId(keyId)) return null;
     const rows = await this.db.query<SshKeyRow>(
       `SELECT ${COLUMNS} FROM credentials.ssh_keys k JOIN credentials.token_owners o ON o.user_id = k.user_id
         WHERE k.user_id = $1 AND k.id = $2`,
