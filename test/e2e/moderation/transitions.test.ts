@@ -239,11 +239,12 @@ describe('POST /users/:id/<action>: the user state machine through HTTP', () => 
     expect((await act(target.id, 'ban')).status).toBe(201);
     expect((await act(target.id, 'unban')).status).toBe(201);
     expect((await act(target.id, 'unblock')).text).toBe('false');
+    // Concurrent audit jobs insert in any order: rows are ordered by the time of their event.
     let rows: { event_name: string; author_id: string; details: Record<string, unknown> }[] = [];
     for (let i = 0; i < 200 && rows.length < 2; i += 1) {
       rows = await ctx.db.query(
         `SELECT event_name, author_id::text AS author_id, details FROM activity.audit_events
-          WHERE entity_id = $1 AND event_name IN ('user_banned', 'user_unbanned', 'user_unblocked') ORDER BY id`,
+          WHERE entity_id = $1 AND event_name IN ('user_banned', 'user_unbanned', 'user_unblocked') ORDER BY created_at, id`,
         [target.id],
       );
       if (rows.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
