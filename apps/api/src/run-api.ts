@@ -25,7 +25,13 @@ export async function runApi(started: () => void): Promise<void> {
       `\nRoot personal access token (user 1, root; scopes api, read_api, read_user, sudo, admin_mode):\n  ${token}\nStore it now: it is not shown again.\n\n`,
     );
   }
-  enforceShutdownDeadline(config.shutdownTimeoutMs, 'API');
+  // Once draining, a keep-alive connection closes as soon as its response is sent (not after the
+  // keep-alive timeout), so idle pooled clients do not hold the stopping process.
+  enforceShutdownDeadline(config.shutdownTimeoutMs, 'API', () => {
+    const server = app.getHttpServer();
+    server.keepAliveTimeout = 1;
+    server.closeIdleConnections();
+  });
   await app.listen(config.port, '0.0.0.0');
   // The one `info` line of a normal start (Nest's route-by-route report is logged at `debug`).
   new Logger('Api').log({ url: `${config.externalUrl}/api/v4`, port: config.port }, `API listening on ${config.externalUrl}/api/v4 (port ${config.port})`);
