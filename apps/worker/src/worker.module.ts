@@ -7,7 +7,7 @@ import { CredentialsCoreModule, emailConfirmationRelayRoute } from '@app/credent
 import { AsyncConsumerRunner, AuditMappingRegistry, EventRelay, EventStoreModule, RELAY_ROUTES } from '@app/eventstore';
 import { IdentityCoreModule } from '@app/identity';
 import { ModerationCoreModule, moderatorRecordRelayRoute, rejectedUserRelayRoute } from '@app/moderation';
-import { SocialCoreModule } from '@app/social';
+import { SocialCoreModule, statusExpirySweepSchedule } from '@app/social';
 import { APP_CONFIG, CoreModule, JOB_SCHEDULES, loggerOptions, type AppConfig } from '@app/shared';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { QueueWorkers } from './queue-workers.js';
@@ -64,7 +64,7 @@ export class WorkerModule {
         WorkerHost,
         // What the worker enqueues by itself; checked at boot against the job handlers.
         { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit), rejectedUserRelayRoute, moderatorRecordRelayRoute, emailConfirmationRelayRoute] },
-        { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config)] },
+        { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config), statusExpirySweepSchedule(config)] },
       ],
       exports: [EventRelay, QueueWorkers, WorkerHost],
     };

@@ -5,6 +5,7 @@ import { CreateUserHandler } from './application/commands/create-user/create-use
 import { DeleteIdentityHandler } from './application/commands/delete-identity/delete-identity.handler.js';
 import { DeleteUserHandler } from './application/commands/delete-user/delete-user.handler.js';
 import { UpdateUserHandler } from './application/commands/update-user/update-user.handler.js';
+import { GetUserBasicsHandler } from './application/queries/get-user-basics/get-user-basics.handler.js';
 import { GetUserHandler } from './application/queries/get-user/get-user.handler.js';
 import { ListUsersHandler } from './application/queries/list-users/list-users.handler.js';
 import { IdentitiesController } from './api/identities.controller.js';
@@ -18,7 +19,7 @@ import { UsersProjection } from './infrastructure/users.projection.js';
 import { UsersReadRepository } from './infrastructure/users-read.repository.js';
 import { CUSTOM_ATTRIBUTES_PREFERENCES_CONTROLLERS, CustomAttributesPreferencesCoreModule } from './custom-attributes-preferences.module.js';
 
-const handlers = [CreateUserHandler, UpdateUserHandler, DeleteUserHandler, GetUserHandler, ListUsersHandler, DeleteIdentityHandler];
+const handlers = [CreateUserHandler, UpdateUserHandler, DeleteUserHandler, GetUserHandler, GetUserBasicsHandler, ListUsersHandler, DeleteIdentityHandler];
 
 /** Identity without HTTP: commands, queries and the users projection (the worker uses this). */
 @Module({

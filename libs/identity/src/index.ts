@@ -5,6 +5,7 @@ export { CreateUser, type CreateUserInput } from './application/commands/create-
 export { UpdateUser, type UpdateUserInput } from './application/commands/update-user/update-user.command.js';
 export { DeleteUser, type DeleteUserInput } from './application/commands/delete-user/delete-user.command.js';
 export { GetUser } from './application/queries/get-user/get-user.query.js';
+export { GetUserBasics, type UserBasicView } from './application/queries/get-user-basics/get-user-basics.query.js';
 export { UserNotFoundError } from './domain/user/user.errors.js';
 export { SetCustomAttribute } from './application/commands/set-custom-attribute/set-custom-attribute.command.js';
 export { CUSTOM_ATTRIBUTES_PROJECTION } from './infrastructure/custom-attributes.projection.js';

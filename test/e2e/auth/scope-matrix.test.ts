@@ -41,6 +41,13 @@ async function customAttribute(ctx: TestContext): Promise<string> {
   return key;
 }
 const fresh = async (ctx: TestContext, attributes: Record<string, unknown> = {}) => (await createUserWithToken(ctx, attributes)).id;
+/** A new user whom `followerId` follows (root follows on their behalf, with sudo); returns its id. */
+async function followedBy(ctx: TestContext, followerId: number): Promise<number> {
+  const followee = await fresh(ctx);
+  const followed = await ctx.http.post(`/api/v4/users/${followee}/follow`).set('PRIVATE-TOKEN', ctx.rootToken).set('Sudo', String(followerId));
+  expect(followed.status).toBe(201);
+  return followee;
+}
 /** A new user in `state` (a never-active one, so deactivation is allowed). */
 const freshIn = async (ctx: TestContext, state: UserStateName) => {
   const id = await fresh(ctx);
@@ -206,6 +213,16 @@ const ROUTES: Route[] = [
       return { url: '/api/v4/user/two_factor/totp/confirm', body: { otp_code: currentTotp(started.body.secret) }, token: user.token };
     },
   },
+  { method: 'post', path: '/api/v4/users/{id}/follow', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}/follow` }) },
+  { method: 'post', path: '/api/v4/users/{id}/unfollow', usersApi: true, request: async (ctx, caller) => ({ url: `/api/v4/users/${await followedBy(ctx, caller.id)}/unfollow` }) },
+  { method: 'get', path: '/api/v4/users/{id}/followers', usersApi: true, request: async () => ({ url: '/api/v4/users/1/followers' }) },
+  { method: 'get', path: '/api/v4/users/{id}/following', usersApi: true, request: async () => ({ url: '/api/v4/users/1/following' }) },
+  { method: 'get', path: '/api/v4/user/status', usersApi: true, request: async () => ({ url: '/api/v4/user/status' }) },
+  { method: 'put', path: '/api/v4/user/status', usersApi: true, request: async () => ({ url: '/api/v4/user/status', body: { emoji: 'coffee', message: 'matrix' } }) },
+  { method: 'patch', path: '/api/v4/user/status', usersApi: true, success: 200, request: async () => ({ url: '/api/v4/user/status', body: { message: 'matrix patch' } }) },
+  { method: 'get', path: '/api/v4/users/{id_or_username}/status', usersApi: true, request: async () => ({ url: '/api/v4/users/root/status' }) },
+  { method: 'get', path: '/api/v4/user/following_preference', usersApi: true, request: async () => ({ url: '/api/v4/user/following_preference' }) },
+  { method: 'put', path: '/api/v4/user/following_preference', usersApi: true, request: async () => ({ url: '/api/v4/user/following_preference', body: { enabled_following: true } }) },
   { method: 'patch', path: '/api/v4/users/{id}/disable_two_factor', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await withTwoFactor(ctx)}/disable_two_factor` }) },
   { method: 'post', path: '/api/v4/user/runners', usersApi: false, registeredScopes: 'create_runner api read_api', request: async () => ({ url: '/api/v4/user/runners', body: { runner_type: 'instance_type' } }) },
   { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },

@@ -435,6 +435,35 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(403, 'post', '/api/v4/user/runners', { token: user.token, body: { runner_type: 'instance_type' } });
   });
 
+  it('following and status: 201, 304, 400, 401, 403, 404; statuses set, cleared and read by username', async () => {
+    const bob = await createUserWithToken(ctx, { username: unique('bob') });
+    await call(201, 'post', `/api/v4/users/${bob.id}/follow`, { token: alice.token });
+    await call(304, 'post', `/api/v4/users/${bob.id}/follow`, { token: alice.token });
+    await call(401, 'post', `/api/v4/users/${bob.id}/follow`, { token: null });
+    await call(404, 'post', '/api/v4/users/999999/follow', { token: alice.token });
+    await call(200, 'get', `/api/v4/users/${bob.id}/followers`, { token: alice.token });
+    await call(200, 'get', `/api/v4/users/${alice.id}/following?pagination=keyset&per_page=1`, { token: alice.token });
+    await call(400, 'get', `/api/v4/users/${alice.id}/following?pagination=keyset&cursor=not-ours`, { token: alice.token });
+    await call(403, 'get', `/api/v4/users/${bob.id}/followers`, { token: null });
+    await call(404, 'get', '/api/v4/users/999999/following', { token: alice.token });
+    await call(201, 'post', `/api/v4/users/${bob.id}/unfollow`, { token: alice.token });
+    await call(304, 'post', `/api/v4/users/${bob.id}/unfollow`, { token: alice.token });
+    await call(404, 'post', '/api/v4/users/999999/unfollow', { token: alice.token });
+    await call(200, 'get', '/api/v4/user/status', { token: alice.token });
+    await call(401, 'get', '/api/v4/user/status', { token: null });
+    await call(200, 'put', '/api/v4/user/status', { token: alice.token, body: { emoji: 'coffee', message: 'I crave coffee :coffee:', availability: 'busy', clear_status_after: '1_day' } });
+    await call(400, 'put', '/api/v4/user/status', { token: alice.token, body: { emoji: 'not-an-emoji-name' } });
+    await call(200, 'patch', '/api/v4/user/status', { token: alice.token, body: { message: 'patched' } });
+    await call(400, 'patch', '/api/v4/user/status', { token: alice.token, body: { clear_status_after: '2_days' } });
+    await call(200, 'get', `/api/v4/users/${alice.username.toUpperCase()}/status`, { token: null });
+    await call(404, 'get', '/api/v4/users/no-such-user-here/status', { token: null });
+    expect((await call(200, 'put', '/api/v4/user/status', { token: alice.token, body: {} })).text).toBe('null');
+    await call(200, 'get', '/api/v4/user/following_preference', { token: bob.token });
+    await call(401, 'get', '/api/v4/user/following_preference', { token: null });
+    await call(200, 'put', '/api/v4/user/following_preference', { token: bob.token, body: { enabled_following: false } });
+    await call(400, 'put', '/api/v4/user/following_preference', { token: bob.token, body: {} });
+  });
+
   it('preferences: 200 UserPreferences for GET and PUT, 400 without a preference, 401 anonymous', async () => {
     await call(200, 'get', '/api/v4/user/preferences', { token: alice.token });
     await call(200, 'put', '/api/v4/user/preferences', { token: alice.token, body: { view_diffs_file_by_file: true } });

@@ -153,6 +153,12 @@ class OtherQueuesHandler {
 
   @JobHandler(QueueName.Credentials, JobName.CredentialsRecordTokenUse)
   async tokenUse(): Promise<void> {}
+
+  @JobHandler(QueueName.StatusExpiry, JobName.SocialClearExpiredStatus)
+  async clearStatus(): Promise<void> {}
+
+  @JobHandler(QueueName.StatusExpiry, JobName.SocialSweepExpiredStatuses)
+  async sweepStatuses(): Promise<void> {}
 }
 
 @Injectable()
@@ -165,7 +171,7 @@ class SecondRecordHandler {
 
 @Injectable()
 class StatusExpiryHandler {
-  @JobHandler('status-expiry' as QueueName, JobName.AuditReconcile)
+  @JobHandler('status-expiries' as QueueName, JobName.AuditReconcile)
   async expire(): Promise<void> {}
 }
 
@@ -221,7 +227,7 @@ describe('worker boot: the handlers found must match the declared jobs', () => {
 
   it('refuses to boot when a handler names a queue that is not declared', async () => {
     expect(await bootProblems([RecordHandler, StatusExpiryHandler])).toEqual([
-      `Job handler StatusExpiryHandler.expire names queue "status-expiry", which is not a QueueName (known: ${declaredQueues().map((name) => `"${name}"`).join(', ')}). ` +
+      `Job handler StatusExpiryHandler.expire names queue "status-expiries", which is not a QueueName (known: ${declaredQueues().map((name) => `"${name}"`).join(', ')}). ` +
         'Correct its @JobHandler, or add the queue to QueueName (libs/shared/src/queues/queue-names.ts).',
     ]);
   });

@@ -330,6 +330,71 @@ export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
     errors: [...WRITE_ERRORS, 412],
     headers: [IF_UNMODIFIED_SINCE],
   },
+  'FollowsController.follow': {
+    summary: 'Follow a user',
+    success: [
+      { status: 201, description: 'Followed: the followed user', json: 'UserBasic' },
+      { status: 304, description: 'Nothing changed (empty body): yourself, already followed, or either of you has following turned off' },
+    ],
+    errors: WRITE_ERRORS,
+    notes: { 400: '`You can\'t follow more than 300 users. To follow more users, unfollow some others.` (checked before the already-followed rule)' },
+  },
+  'FollowsController.unfollow': {
+    summary: 'Unfollow a user',
+    success: [
+      { status: 201, description: 'Unfollowed: the user', json: 'UserBasic' },
+      { status: 304, description: 'Nothing changed (empty body): you did not follow them' },
+    ],
+    errors: WRITE_ERRORS,
+  },
+  'FollowsController.followers': {
+    summary: "A user's followers: active users, id ascending (keyset pages too, an extension)",
+    success: [{ status: 200, description: 'The followers', json: { arrayOf: 'UserBasic' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset_or_keyset',
+    notes: { 403: 'Anonymous (`403 Forbidden - Not authorized!`), or the token checks', 404: '`404 User Not Found`: no such user, or a private, blocked or unconfirmed profile (but to its owner and admins)' },
+  },
+  'FollowsController.following': {
+    summary: 'The users a user follows: active users, id ascending (keyset pages too, an extension)',
+    success: [{ status: 200, description: 'The followed users', json: { arrayOf: 'UserBasic' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset_or_keyset',
+    notes: { 403: 'Anonymous (`403 Forbidden - Not authorized!`), or the token checks', 404: '`404 User Not Found`: no such user, or a private, blocked or unconfirmed profile (but to its owner and admins)' },
+  },
+  'UserStatusController.own': {
+    summary: "The current user's status",
+    success: [{ status: 200, description: 'The status (every field empty without one)', json: 'UserStatus' }],
+    errors: READ_ERRORS,
+  },
+  'UserStatusController.ofUser': {
+    summary: "A user's status, by id or username (case-insensitive); no token needed, a private profile does not hide it",
+    success: [{ status: 200, description: 'The status (every field empty without one)', json: 'UserStatus' }],
+    errors: READ_ERRORS,
+    notes: { 404: '`404 User Not Found`' },
+  },
+  'UserStatusController.put': {
+    summary: 'Replace the current user\'s status: a field not sent is cleared; with no emoji, message or availability the status is removed',
+    success: [{ status: 200, description: 'The status, or `null` once removed', json: { oneOf: ['UserStatus', 'NoStatus'] } }],
+    errors: WRITE_ERRORS,
+    notes: { 400: '`clear_status_after` not one of its seven values; `{"message":{"emoji":["is not a valid emoji name"]}}`; a message over 100 characters' },
+  },
+  'UserStatusController.patch': {
+    summary: 'Change only the fields sent of the current user\'s status (an empty PATCH changes nothing)',
+    success: [{ status: 200, description: 'The status, or `null` once removed or for an empty PATCH', json: { oneOf: ['UserStatus', 'NoStatus'] } }],
+    errors: WRITE_ERRORS,
+    notes: { 400: '`clear_status_after` not one of its seven values; `{"message":{"emoji":["is not a valid emoji name"]}}`; a message over 100 characters' },
+  },
+  'FollowingPreferenceController.show': {
+    summary: 'Whether the current user can follow and be followed (an extension)',
+    success: [{ status: 200, description: 'The preference', json: 'FollowingPreference' }],
+    errors: READ_ERRORS,
+  },
+  'FollowingPreferenceController.update': {
+    summary: 'Turn following on or off for the current user (an extension); off removes every follow to and from them',
+    success: [{ status: 200, description: 'The preference now in force', json: 'FollowingPreference' }],
+    errors: WRITE_ERRORS,
+    notes: { 400: '`enabled_following` missing or not a boolean' },
+  },
   'EmailsController.listOwn': {
     summary: "The current user's secondary e-mail addresses",
     success: [{ status: 200, description: 'The addresses, oldest first', json: { arrayOf: 'Email' } }],

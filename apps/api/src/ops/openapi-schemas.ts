@@ -233,6 +233,17 @@ export const COMPONENT_SCHEMAS = {
   RunnerRegistration: closedObject('Entity `Ci::RunnerRegistrationDetails`: the new runner and its `glrt-` token (shown this once)', {
     always: { id: integer, token: text, token_expires_at: dateTimeOrNull },
   }),
+  UserStatus: closedObject('Entity `UserStatus`; a user without a status shows every field null and `message_html` empty', {
+    always: {
+      emoji: noted(textOrNull, 'An emoji name (`speech_balloon` when set without one)'),
+      message: textOrNull,
+      availability: { type: ['string', 'null'], enum: ['not_set', 'busy', null] },
+      message_html: noted(text, 'The message HTML-escaped, with each `:emoji:` name and emoji character as a `<gl-emoji>` element'),
+      clear_status_at: noted(dateTimeOrNull, 'When the status clears itself (from `clear_status_after`); never served after that time'),
+    },
+  }),
+  NoStatus: { description: '`null`: the status was cleared (or an empty PATCH changed nothing), as GitLab answers', type: 'null' },
+  FollowingPreference: closedObject('Whether the user can follow and be followed (`enabled_following`)', { always: { enabled_following: boolean } }),
   Accepted: { description: 'The number `202`: what GitLab\'s revoke endpoints answer', const: 202 },
   Error: ERROR,
   Liveness: closedObject('The process answers', { always: { status: { const: 'ok' } } }),

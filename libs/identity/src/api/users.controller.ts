@@ -15,6 +15,7 @@ import {
   RequestParams,
   requireAdmin,
   requireCaller,
+  setKeysetPaginationHeaders,
   setOffsetPaginationHeaders,
   type AppConfig,
   type Caller,
@@ -31,7 +32,7 @@ import type { UserRow } from '../infrastructure/user-row.js';
 import { ListUsers } from '../application/queries/list-users/list-users.query.js';
 import { ListCustomAttributes } from '../application/queries/list-custom-attributes/list-custom-attributes.query.js';
 import { UserNotFoundError } from '../domain/user/user.errors.js';
-import { assertCursorLength, decodeCursor, setKeysetPaginationHeaders } from '../infrastructure/user-keyset.js';
+import { assertCursorLength, decodeCursor } from '../infrastructure/user-keyset.js';
 import { keysetColumn, keysetSupported } from '../infrastructure/users-read.repository.js';
 import { CreateUserParams } from './dto/create-user.params.js';
 import { DeleteUserParams } from './dto/delete-user.params.js';
@@ -126,12 +127,12 @@ export class UsersController {
     @RequestParams(ShowUserParams) params: ParsedParams<ShowUserParams>,
   ): Promise<unknown> {
     if (!caller) throw new ForbiddenError('Not authorized!', 'identity.show_requires_authentication');
-    const found = await this.queries.execute(new GetUser(Number(req.params.id)));
+    const found = await this.queries.execute(new GetUser(Number(req.params.id), caller.user.id));
     if (!found) throw new UserNotFoundError();
     // `with_custom_attributes` only takes effect for admins (GitLab's `read_custom_attribute`).
     if (caller.user.isAdmin && params.with_custom_attributes) found.custom_attributes = (await this.queries.execute(new ListCustomAttributes(found.id, true))) ?? [];
     const viewer = viewerOf(caller);
-    return caller.user.isAdmin ? userDetailsWithAdmin(found, viewer, this.ctx()) : userEntity(found, viewer, this.ctx());
+    return caller.user.isAdmin ? userDetailsWithAdmin(found, viewer, this.ctx(), found.is_followed) : userEntity(found, viewer, this.ctx(), found.is_followed);
   }
 
   @Get('user')

@@ -1,5 +1,4 @@
-import type { Response } from 'express';
-import { externalUrl, linkParams, ParamsInvalidError, textFlaw, type GitlabRequest } from '@app/shared';
+import { ParamsInvalidError, textFlaw } from '@app/shared';
 
 /** The orderings keyset pagination supports for users (`User.supported_keyset_orderings`); created_at is read as id. */
 export type KeysetColumn = 'id' | 'name' | 'username' | 'updated_at';
@@ -65,14 +64,4 @@ export function decodeCursor(column: KeysetColumn, cursor: string): KeysetPositi
     throw new InvalidCursorError();
   }
   return { id, value };
-}
-
-/**
- * GitLab's keyset headers: only `Link: <…cursor=…>; rel="next"` when more rows exist, on
- * EXTERNAL_URL with every other request param kept; no totals and no page numbers.
- */
-export function setKeysetPaginationHeaders(res: Response, req: GitlabRequest, externalBase: string, perPage: number, nextCursor: string | null): void {
-  if (nextCursor === null) return;
-  const url = externalUrl(externalBase, req, { ...linkParams(req), per_page: perPage, cursor: nextCursor });
-  res.setHeader('Link', `<${url}>; rel="next"`);
 }

@@ -75,6 +75,13 @@ const HIDDEN_STATES = ['blocked', 'banned', 'ldap_blocked'];
 
 /** Queries on the `users` read model. */
 const USER_BY_ID = `${USER_SELECT} WHERE u.id = $1`;
+/** Social's follow edges are read in the user's one statement, as the view joins the other contexts' rows. */
+const USER_BY_ID_SEEN_BY = `${USER_SELECT.replace(
+  'FROM identity.user_entities u',
+  `, EXISTS (SELECT 1 FROM social.follows f WHERE f.follower_id = $2 AND f.followee_id = u.id) AS is_followed,
+     (SELECT v.enabled_following FROM social.user_follow_stats v WHERE v.user_id = $2) AS viewer_enabled_following
+   FROM identity.user_entities u`,
+)} WHERE u.id = $1`;
 
 @Injectable()
 export class UsersReadRepository {
@@ -92,6 +99,27 @@ export class UsersReadRepository {
   /** `findById` as a statement, for a command to run at the end of its append (`CommandOptions.readAfter`). */
   byIdStatement(id: number): Statement {
     return { text: USER_BY_ID, params: [id] };
+  }
+
+  /**
+   * The columns `UserBasic` and `read_user_profile` need, for many users in one statement (no
+   * creator, identities or custom attributes).
+   */
+  async findBasics(ids: readonly number[]): Promise<UserRow[]> {
+    const valid = ids.filter(isRecordId);
+    if (valid.length === 0) return [];
+    const rows = await this.db.prepared<Record<string, unknown>>(
+      `SELECT u.id, u.username, u.name, u.state, u.locked, u.email, u.avatar_path, u.private_profile, u.confirmed_at
+         FROM identity.user_entities u WHERE u.id = ANY($1::bigint[])`,
+      [valid],
+    );
+    return rows.map(normalizeUserRow);
+  }
+
+  /** `findById` for a signed-in viewer, with whether they follow the user (`is_followed`) in the same statement. */
+  async findByIdSeenBy(id: number, viewerId: number): Promise<(UserRow & { is_followed: boolean }) | null> {
+    if (!isRecordId(id)) return null;
+    return firstUserRow(await this.db.prepared(USER_BY_ID_SEEN_BY, [id, viewerId])) as (UserRow & { is_followed: boolean }) | null;
   }
 
   async findGhost(): Promise<UserRow | null> {

@@ -39,6 +39,10 @@ export interface AppConfig {
   smtpUrl: string | undefined;
   /** The sender of the service's mail (`MAIL_FROM`). */
   mailFrom: string;
+  /** How often the status-expiry sweep clears statuses whose own expiry job was lost. */
+  statusExpirySweepIntervalMs: number;
+  /** `clear_status_after` lengths are divided by this (1 in production; tests and demos shorten them). */
+  statusExpiryTimeScale: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -95,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     relayPollIntervalMs: intFromEnv(env, 'RELAY_POLL_INTERVAL_MS', 500),
     auditReconcileIntervalMs: positiveIntFromEnv(env, 'AUDIT_RECONCILE_INTERVAL_MS', 10 * 60_000),
     auditReconcileGraceSeconds: intFromEnv(env, 'AUDIT_RECONCILE_GRACE_SECONDS', 60),
+    statusExpirySweepIntervalMs: positiveIntFromEnv(env, 'STATUS_EXPIRY_SWEEP_INTERVAL_MS', 60_000),
+    statusExpiryTimeScale: positiveIntFromEnv(env, 'STATUS_EXPIRY_TIME_SCALE', 1),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
     usersGetByIdIntervalSeconds: positiveIntFromEnv(env, 'USERS_GET_BY_ID_INTERVAL_SECONDS', 600),

@@ -140,3 +140,33 @@ export async function offsetPageOf<Row>(
   setOffsetPaginationHeaders(res, req, externalBase, page, total, page.offset + rows.length < total);
   return rows.map(present);
 }
+
+/**
+ * GitLab's keyset headers: only `Link: <…cursor=…>; rel="next"` when more rows exist, on
+ * EXTERNAL_URL with every other request param kept; no totals and no page numbers.
+ */
+export function setKeysetPaginationHeaders(res: Response, req: GitlabRequest, externalBase: string, perPage: number, nextCursor: string | null): void {
+  if (nextCursor === null) return;
+  const url = externalUrl(externalBase, req, { ...linkParams(req), per_page: perPage, cursor: nextCursor });
+  res.setHeader('Link', `<${url}>; rel="next"`);
+}
+
+/** A keyset cursor over ids alone (`GET /users` ordered by id writes the same): base64url of `{"id":"<id>"}`. */
+export function encodeIdCursor(id: number): string {
+  return Buffer.from(JSON.stringify({ id: String(id) }), 'utf8').toString('base64url');
+}
+
+/** The id in a cursor of encodeIdCursor, or 400 `{"error":"cursor is invalid"}`. */
+export function decodeIdCursor(cursor: string): number {
+  const text = cursor.trim();
+  let id: unknown;
+  try {
+    if (text.length > 64 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) throw new Error('not base64');
+    id = (JSON.parse(Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as { id?: unknown }).id;
+  } catch {
+    throw new ParamsInvalidError(['cursor is invalid']);
+  }
+  const digits = typeof id === 'number' ? String(id) : id;
+  if (typeof digits !== 'string' || !/^\d{1,15}$/.test(digits)) throw new ParamsInvalidError(['cursor is invalid']);
+  return Number(digits);
+}

@@ -14,6 +14,8 @@ export const JOBS: Readonly<Record<JobName, QueueName>> = {
   [JobName.ModerationRecordModerator]: QueueName.Moderation,
   [JobName.MailEmailConfirmation]: QueueName.Mail,
   [JobName.CredentialsRecordTokenUse]: QueueName.Credentials,
+  [JobName.SocialClearExpiredStatus]: QueueName.StatusExpiry,
+  [JobName.SocialSweepExpiredStatuses]: QueueName.StatusExpiry,
 };
 
 /** The queues some declared job runs on, in declaration order: the only queues ever created. */

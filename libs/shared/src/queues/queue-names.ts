@@ -9,6 +9,7 @@ export enum QueueName {
   Moderation = 'moderation',
   Mail = 'mail',
   Credentials = 'credentials',
+  StatusExpiry = 'status-expiry',
 }
 
 export enum JobName {
@@ -19,6 +20,8 @@ export enum JobName {
   ModerationRecordModerator = 'moderation.record-moderator',
   MailEmailConfirmation = 'mail.email-confirmation',
   CredentialsRecordTokenUse = 'credentials.record-token-use',
+  SocialClearExpiredStatus = 'social.clear-expired-status',
+  SocialSweepExpiredStatuses = 'social.sweep-expired-statuses',
 }
 
 /** Deterministic job id for the job a stored event causes (BullMQ forbids ':' in custom ids). */
@@ -29,4 +32,12 @@ export function eventJobId(queue: QueueName, eventId: string): string {
 /** The one job recording a user's activity on a day (UTC, `YYYY-MM-DD`): a second request that day adds nothing. */
 export function userActivityJobId(userId: number, day: string): string {
   return `${QueueName.Activity}.user-${userId}.${day}`;
+}
+
+/**
+ * The one job that clears a status when it expires, keyed by the user and the expiry it was set
+ * for: scheduling it twice is one job, and a newer status (another expiry) gets a job of its own.
+ */
+export function statusExpiryJobId(userId: number, clearStatusAt: string): string {
+  return `${QueueName.StatusExpiry}.user-${userId}.${Date.parse(clearStatusAt)}`;
 }

@@ -69,8 +69,10 @@ function addBasic(out: Json, row: UserBasicRow, ctx: PresenterContext): Json {
 function addUser(out: Json, row: UserRow, viewer: Viewer | null, ctx: PresenterContext, isFollowed: boolean): Json {
   const readable = canReadProfile(row, viewer);
   const self = viewer?.id === row.id;
-  // Follow counts need both sides to allow following; our rule shows them on your own record too.
-  const showFollows = readable && row.enabled_following;
+  // Follow counts need both sides to allow following (GitLab's `following_users_allowed?`); our rule
+  // shows them on your own record too. The viewer's side is known where the read asked for it.
+  const viewerAllows = !viewer || self || (row as { viewer_enabled_following?: boolean }).viewer_enabled_following !== false;
+  const showFollows = readable && row.enabled_following && viewerAllows;
   if (readable) out.created_at = iso(row.created_at);
   out.bio = row.bio;
   out.location = row.location;
@@ -133,18 +135,18 @@ export function userEntity(row: UserRow, viewer: Viewer | null, ctx: PresenterCo
 }
 
 /** Entity `UserPublic`: your own record. */
-export function userPublic(row: UserRow, viewer: Viewer | null, ctx: PresenterContext): Json {
-  return addPublic(userEntity(row, viewer, ctx), row, ctx);
+export function userPublic(row: UserRow, viewer: Viewer | null, ctx: PresenterContext, isFollowed = false): Json {
+  return addPublic(userEntity(row, viewer, ctx, isFollowed), row, ctx);
 }
 
 /** Entity `UserWithAdmin`: lists and writes answered to admins. */
-export function userWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext): Json {
-  return addWithAdmin(userPublic(row, viewer, ctx), row, ctx);
+export function userWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext, isFollowed = false): Json {
+  return addWithAdmin(userPublic(row, viewer, ctx, isFollowed), row, ctx);
 }
 
 /** Entity `UserDetailsWithAdmin`: a single user as an admin sees it. */
-export function userDetailsWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext): Json {
-  const out = userWithAdmin(row, viewer, ctx);
+export function userDetailsWithAdmin(row: UserRow, viewer: Viewer | null, ctx: PresenterContext, isFollowed = false): Json {
+  const out = userWithAdmin(row, viewer, ctx, isFollowed);
   // No memberships exist in this service yet, so no user has a role above "none".
   out.highest_role = 0;
   out.current_sign_in_ip = row.current_sign_in_ip;

@@ -7,7 +7,7 @@ import { GetUser } from './get-user.query.js';
 export class GetUserHandler implements IQueryHandler<GetUser> {
   constructor(private readonly users: UsersReadRepository) {}
 
-  execute({ userId }: GetUser): Promise<UserRow | null> {
-    return this.users.findById(userId);
+  execute({ userId, viewerId }: GetUser): Promise<(UserRow & { is_followed?: boolean }) | null> {
+    return viewerId === null ? this.users.findById(userId) : this.users.findByIdSeenBy(userId, viewerId);
   }
 }
