@@ -149,3 +149,17 @@ export function fmt(n, digits = 0) {
   if (n === null || n === undefined || Number.isNaN(n)) return '-';
   return Number(n).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+
+/** Waits until the service at `api` answers its readiness probe (PostgreSQL and Redis up), or fails after `seconds`. */
+export async function waitReady(api, seconds = 100) {
+  for (let i = 0; i < seconds * 4; i++) {
+    try {
+      if ((await fetch(`${api}/-/readiness`)).status === 200) return;
+    } catch {}
+    await sleep(250);
+  }
+  fail('the service did not become ready');
+}
+
+/** The value at percentile `p` of an ascending array. */
+export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

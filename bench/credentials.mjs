@@ -13,7 +13,7 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import sshpk from 'sshpk';
-import { DEFAULT_ROOT_TOKEN, assertLocal, ensureDatabase, fail, fmt, parseArgs, sleep, startLauncher } from './common.mjs';
+import { DEFAULT_ROOT_TOKEN, assertLocal, ensureDatabase, fail, fmt, parseArgs, percentile, startLauncher, waitReady } from './common.mjs';
 
 const USAGE = `Usage: node bench/credentials.mjs [--database-url URL] [--port N] [--duration S] [--connections N] [--keys N] [--users N]`;
 const opts = parseArgs(
@@ -36,22 +36,11 @@ async function http(method, url, body) {
   return JSON.parse(text);
 }
 
-async function waitReady() {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${API}/-/readiness`)).status === 200) return;
-    } catch {}
-    await sleep(250);
-  }
-  fail('the service did not become ready');
-}
-
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function withService(env, work) {
   const service = await startLauncher({ databaseUrl, port, rootToken: DEFAULT_ROOT_TOKEN, logFile: path.join(os.tmpdir(), 'bench-credentials.log'), env: { LOG_LEVEL: 'warn', ...env } });
   try {
-    await waitReady();
+    await waitReady(API);
     return await work();
   } finally {
     await service.stop();

@@ -24,25 +24,16 @@ function describeStatus(status: UserStatusValue): string {
  */
 function socialAuditEntries(event: StoredEvent): AuditEntry[] {
   switch (event.type) {
-    case USER_FOLLOWED: {
-      const data = event.data as UserFollowedData;
-      return [
-        {
-          entity_id: data.followee_id,
-          event_name: 'user_followed',
-          target_details: data.followee_username,
-          details: { custom_message: `${data.follower_username} followed ${data.followee_username}`, follower_id: data.follower_id, followee_id: data.followee_id },
-        },
-      ];
-    }
+    case USER_FOLLOWED:
     case USER_UNFOLLOWED: {
-      const data = event.data as UserUnfollowedData;
+      const data = event.data as UserFollowedData | UserUnfollowedData;
+      const verb = event.type === USER_FOLLOWED ? 'followed' : 'unfollowed';
       return [
         {
           entity_id: data.followee_id,
-          event_name: 'user_unfollowed',
+          event_name: `user_${verb}`,
           target_details: data.followee_username,
-          details: { custom_message: `${data.follower_username} unfollowed ${data.followee_username}`, follower_id: data.follower_id, followee_id: data.followee_id },
+          details: { custom_message: `${data.follower_username} ${verb} ${data.followee_username}`, follower_id: data.follower_id, followee_id: data.followee_id },
         },
       ];
     }

@@ -35,7 +35,8 @@ export class UserEmailsProjection implements InlineProjection {
         return;
       case USER_CREATED: {
         const data = event.data as UserCreatedData;
-        await db.query('INSERT INTO credentials.user_emails (id, user_id, email, is_primary, created_at) VALUES (NULL, $1, lower($2), true, $3)', [data.id, data.email, data.created_at]);
+        // One placeholder per column (lower-cased here, the primary copy has no id of its own), so that bulk loads can replay it.
+        await db.query('INSERT INTO credentials.user_emails (user_id, email, is_primary, created_at) VALUES ($1, $2, $3, $4)', [data.id, data.email.toLowerCase(), true, data.created_at]);
         return;
       }
       case USER_EMAIL_CHANGED: {
