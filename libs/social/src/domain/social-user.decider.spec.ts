@@ -120,6 +120,14 @@ describe('social decider: status', () => {
     expect(when(fresh, setStatus('put', { message: '☕'.repeat(100) })).events).toHaveLength(1);
   });
 
+  it('a change after the expiry starts from no status: PATCH does not revive the expired fields, and an empty PUT has nothing to clear', () => {
+    const expired = withStatus({ ...COFFEE, clear_status_at: '2026-12-05T11:59:00.000Z' });
+    const patched = when(expired, setStatus('patch', { message: 'back' }));
+    expect(patched.then.status).toEqual({ emoji: 'speech_balloon', message: 'back', availability: 'not_set', clear_status_at: null });
+    expect(patched.events[0].data).toMatchObject({ previous: null });
+    expect(when(expired, setStatus('put', {})).events).toEqual([]);
+  });
+
   it('setting the same status again records nothing', () => {
     expect(when(withStatus(COFFEE), setStatus('patch', { emoji: 'coffee' })).events).toEqual([]);
   });

@@ -104,9 +104,15 @@ function sameStatus(a: UserStatusValue, b: UserStatusValue): boolean {
   return a.emoji === b.emoji && a.message === b.message && a.availability === b.availability && a.clear_status_at === b.clear_status_at;
 }
 
+/** The status in force at `now`: one past its `clear_status_at` is gone, whether or not its expiry was recorded yet. */
+function statusInForce(status: UserStatusValue | null, now: Date): UserStatusValue | null {
+  return status && (status.clear_status_at === null || Date.parse(status.clear_status_at) > now.getTime()) ? status : null;
+}
+
 function decideStatus(command: Extract<SocialCommand, { kind: 'set_status' }>, state: SocialUserState, now: Date): SocialEvent[] {
   const { user } = command;
-  const current = state.status;
+  // A change after the expiry starts from no status, as reads show it (the expiry job then finds a newer status and does nothing).
+  const current = statusInForce(state.status, now);
   const next = requestedStatus(command, current, now);
   if (next === null) {
     if (!current) return [];
