@@ -37,6 +37,22 @@ const REMOVE_ALL_EDGES_OF = `
   ${adjustCountsForEdges(-1)}`;
 
 /**
+ * Adds the edge $1 → $2 if both ends allow following at the time it commits. The two ends' rows
+ * are locked first (in id order, so crossing follows do not deadlock): a follow decided just before
+ * the followee turned following off either commits first (and that change then removes the edge)
+ * or waits for it and adds nothing, so no edge ever outlives the preference. Replaying the log
+ * gives the same graph, since events replay in commit order.
+ */
+const FOLLOW = `
+  WITH allowing AS (
+      SELECT user_id, enabled_following FROM social.user_follow_stats WHERE user_id IN ($1, $2) ORDER BY user_id FOR NO KEY UPDATE)
+  , edges AS (
+      INSERT INTO social.follows (follower_id, followee_id, created_at)
+      SELECT $1, $2, $3 WHERE (SELECT count(*) FROM allowing WHERE enabled_following) = 2
+      ON CONFLICT DO NOTHING RETURNING follower_id, followee_id)
+  ${adjustCountsForEdges(1)}`;
+
+/**
  * Turns user $1's `counts_as_active` to $2 and moves the counts it is part of: each user they
  * follow gains or loses a follower, each user following them a followee. A user with many
  * followers makes this touch that many rows, in the transaction of the state change.
@@ -91,12 +107,7 @@ export class FollowGraphProjection implements InlineProjection {
       }
       case USER_FOLLOWED: {
         const data = event.data as UserFollowedData;
-        await db.query(
-          `WITH edges AS (INSERT INTO social.follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3)
-                          ON CONFLICT DO NOTHING RETURNING follower_id, followee_id)
-           ${adjustCountsForEdges(1)}`,
-          [data.follower_id, data.followee_id, data.followed_at],
-        );
+        await db.query(FOLLOW, [data.follower_id, data.followee_id, data.followed_at]);
         return;
       }
       case USER_UNFOLLOWED: {
@@ -110,13 +121,10 @@ export class FollowGraphProjection implements InlineProjection {
       }
       case FOLLOWING_PREFERENCE_CHANGED: {
         const data = event.data as FollowingPreferenceChangedData;
+        // The row first: a follow of this user that is being written waits for it, or this waits for
+        // that follow to commit and then removes its edge too (see FOLLOW).
+        await db.query('UPDATE social.user_follow_stats SET enabled_following = $2 WHERE user_id = $1', [data.user_id, data.enabled_following]);
         if (!data.enabled_following) await db.query(REMOVE_ALL_EDGES_OF, [data.user_id]);
-        await db.query(
-          `UPDATE social.user_follow_stats SET enabled_following = $2,
-                  followers_count = CASE WHEN $2 THEN followers_count ELSE 0 END, following_count = CASE WHEN $2 THEN following_count ELSE 0 END
-            WHERE user_id = $1`,
-          [data.user_id, data.enabled_following],
-        );
         return;
       }
     }
