@@ -19,9 +19,15 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { DEFAULT_ROOT_TOKEN, assertLocal, ensureDatabase, fail, fmt, parseArgs, percentile, startLauncher, waitReady } from './common.mjs';
+import { DEFAULT_ROOT_TOKEN, assertLocal, ensureDatabase, fail, fmt, parseArgs, percentile, requireDist, startLauncher, waitReady } from './common.mjs';
+
+// The app's own code, compiled: the audit rows of the written follows come from social's mapping.
+const load = (relative) => import(pathToFileURL(requireDist(relative)).href);
+const { auditEventDrafts } = await load('libs/activity/src/domain/audit-event/audit-event-draft.js');
+const { SOCIAL_AUDIT_MAPPING } = await load('libs/social/src/audit/social.audit-mapping.js');
 
 const USAGE = 'Usage: node bench/social.mjs [follow|followers|all] [--database-url URL] [--port N] [--duration S] [--connections N] [--users N] [--followers N]';
 const scenario = ['follow', 'followers', 'all'].includes(process.argv[2]) ? process.argv[2] : 'all';
@@ -86,7 +92,10 @@ async function followScenario() {
 /** Writes `count` follow edges onto user `targetId` from the seeded users, as the app's events and projection would. */
 async function seedFollowers(db, targetId, count) {
   const existing = (await db.query('SELECT followers_count FROM social.user_follow_stats WHERE user_id = $1', [targetId])).rows[0];
-  if (existing && existing.followers_count >= count) return existing.followers_count;
+  if (existing && existing.followers_count >= count) {
+    await writeAuditRows(db, targetId);
+    return existing.followers_count;
+  }
   const followers = (await db.query(`SELECT id FROM identity.users WHERE username LIKE 'bench-%' AND id <> $1 ORDER BY id LIMIT $2`, [targetId, count])).rows.map((row) => Number(row.id));
   if (followers.length < count) fail(`only ${followers.length} seeded users: run node bench/seed.mjs --users ${count + 1} --database-url ${databaseUrl} first`);
   const target = (await db.query('SELECT username FROM identity.users WHERE id = $1', [targetId])).rows[0].username;
@@ -113,6 +122,7 @@ async function seedFollowers(db, targetId, count) {
     await db.query('UPDATE social.user_follow_stats SET followers_count = followers_count + $2 WHERE user_id = $1', [targetId, ids.length]);
     await db.query('COMMIT');
   }
+  await writeAuditRows(db, targetId);
   // The relay would otherwise deliver one audit job per edge during the measurement, and the status
   // expiry scheduler read a million events that hold no status.
   for (const subscription of ['relay', 'consumer.social.status-expiry-scheduler']) {
@@ -127,6 +137,51 @@ async function seedFollowers(db, targetId, count) {
   await db.query('ANALYZE social.follows');
   console.error(`wrote ${fmt(followers.length)} follow edges (events, rows, counts) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return followers.length;
+}
+
+/**
+ * The audit rows of the written follow events, as the audit worker would write them (the app's
+ * mapping and draft code), for those that have none yet: otherwise the worker's reconciliation
+ * would find a million unaudited events and audit them during the measurement.
+ */
+async function writeAuditRows(db, targetId) {
+  let after = 0;
+  let written = 0;
+  for (;;) {
+    const { rows } = await db.query(
+      `SELECT e.event_id, e.stream_id, e.stream_version, e.event_type, e.schema_version, e.data, e.metadata, e.occurred_at, e.global_position, e.transaction_id::text
+         FROM es_events e
+        WHERE e.event_type = 'social.user_followed' AND e.global_position > $2 AND (e.data->>'followee_id')::bigint = $1
+          AND NOT EXISTS (SELECT 1 FROM activity.audit_events a WHERE a.source_event_id = e.event_id)
+        ORDER BY e.global_position LIMIT 20000`,
+      [targetId, after],
+    );
+    if (rows.length === 0) break;
+    const stored = rows.map((row) => ({
+      type: row.event_type,
+      schemaVersion: row.schema_version,
+      data: row.data,
+      metadata: row.metadata,
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      streamVersion: Number(row.stream_version),
+      globalPosition: Number(row.global_position),
+      transactionId: row.transaction_id,
+      occurredAt: row.occurred_at,
+    }));
+    const drafts = auditEventDrafts(stored, SOCIAL_AUDIT_MAPPING).map(({ created_at: _at, ...row }) => row);
+    await db.query(
+      `INSERT INTO activity.audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
+       SELECT x.author_id, x.entity_id, x.entity_type, x.event_name, x.details, e.occurred_at, x.source_event_id
+         FROM jsonb_to_recordset($1::jsonb) AS x(author_id bigint, entity_id bigint, entity_type text, event_name text, details jsonb, source_event_id uuid)
+         JOIN es_events e ON e.event_id = x.source_event_id
+       ON CONFLICT (source_event_id, event_name) DO NOTHING`,
+      [JSON.stringify(drafts)],
+    );
+    written += drafts.length;
+    after = Number(rows[rows.length - 1].global_position);
+  }
+  if (written > 0) console.error(`wrote ${fmt(written)} audit rows for the follow edges`);
 }
 
 async function timedPages(label, urls, token) {
