@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Gitlab, GitbeakerRequestError } from '@gitbeaker/rest';
+import { Gitlab } from '@gitbeaker/rest';
 import { newGpgPublicKey } from '../support/gpg-keys.js';
 import { newSshPublicKey } from '../support/ssh-keys.js';
+import { failure } from './support/gitbeaker-failure.js';
 import { startClientService, type ClientService } from './support/client-service.js';
 
 /**
  * @gitbeaker/rest's credential resources against the built service, unmodified: SSH keys, GPG
  * keys, e-mails, personal access tokens (list, show, self, rotate, revoke) and impersonation tokens.
  */
-
-async function failure(request: Promise<unknown>): Promise<{ status?: number; description?: string }> {
-  try {
-    await request;
-  } catch (error) {
-    if (error instanceof GitbeakerRequestError) return { status: error.cause?.response.status, description: error.cause?.description };
-    throw error;
-  }
-  throw new Error('expected the request to fail, but it succeeded');
-}
 
 describe('@gitbeaker/rest credentials against the built service', () => {
   let service: ClientService;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Gitlab, GitbeakerRequestError } from '@gitbeaker/rest';
+import { failure } from './support/gitbeaker-failure.js';
 import { startClientService, type ClientService } from './support/client-service.js';
 
 /**
@@ -12,17 +13,6 @@ const PASSWORD = 'Correct-Horse-Battery-42';
 const GRAVATAR = /^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{64}\?s=80&d=identicon$/;
 
 type Api = InstanceType<typeof Gitlab<false>>;
-
-/** How gitbeaker surfaced a failure: its error class, the HTTP status and the server's message. */
-async function failure(request: Promise<unknown>): Promise<{ error: string; status?: number; description?: string }> {
-  try {
-    await request;
-  } catch (error) {
-    if (error instanceof GitbeakerRequestError) return { error: error.name, status: error.cause?.response.status, description: error.cause?.description };
-    return { error: (error as Error).name, description: (error as Error).message };
-  }
-  throw new Error('expected the request to fail, but it succeeded');
-}
 
 /**
  * What gitbeaker does with our 304 (an empty body, no Content-Type): its requester treats every

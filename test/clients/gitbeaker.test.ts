@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Gitlab, GitbeakerRequestError } from '@gitbeaker/rest';
 import { poll, REPO_ROOT } from '../support/process-harness.js';
 import { AVATAR_PNG } from './support/avatar-png.js';
+import { failure } from './support/gitbeaker-failure.js';
 import { startClientService, USERS_GET_BY_ID_LIMIT, type ClientService } from './support/client-service.js';
 import { runCommand } from './support/run-command.js';
 
@@ -12,17 +13,6 @@ import { runCommand } from './support/run-command.js';
  */
 
 const PASSWORD = 'Correct-Horse-Battery-42';
-
-/** How gitbeaker surfaced a failure: its error class, the HTTP status and the server's message. */
-async function failure(request: Promise<unknown>): Promise<{ error: string; status?: number; description?: string }> {
-  try {
-    await request;
-  } catch (error) {
-    if (error instanceof GitbeakerRequestError) return { error: error.name, status: error.cause?.response.status, description: error.cause?.description };
-    return { error: (error as Error).name, description: (error as Error).message };
-  }
-  throw new Error('expected the request to fail, but it succeeded');
-}
 
 /**
  * gitbeaker camelizes lists with xcase, which tests `instanceof Array`; inside Jest's VM sandbox

@@ -75,13 +75,16 @@ export class FollowsController {
 
   private async change(action: 'follow' | 'unfollow', followeeId: number, caller: Caller | undefined, meta: RequestMetadata, res: Response): Promise<void> {
     const { user } = requireCaller(caller);
-    const { changed } = await this.commands.execute(new ChangeFollow({ action, follower: { id: user.id, username: user.username }, followeeId }, meta));
+    // Read before the command: following changes nothing of what `UserBasic` shows, and one read
+    // serves both the 404 and the answer.
+    const [followee] = await this.queries.execute(new GetUserBasics([followeeId]));
+    if (!followee) throw new UserNotFoundError();
+    const target = { id: followee.id, username: String(followee.entity.username) };
+    const { changed } = await this.commands.execute(new ChangeFollow({ action, follower: { id: user.id, username: user.username }, followee: target }, meta));
     if (!changed) {
       res.status(304).end();
       return;
     }
-    const [followee] = await this.queries.execute(new GetUserBasics([followeeId]));
-    if (!followee) throw new UserNotFoundError();
     res.status(201).json(followee.entity);
   }
 

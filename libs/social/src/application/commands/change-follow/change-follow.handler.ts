@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandPath } from '@app/eventstore';
-import { UserLookup, UserNotFoundError } from '@app/identity';
+import { UserNotFoundError } from '@app/identity';
 import { SOCIAL_USER_DECIDER, type SocialCommand } from '../../../domain/social-user.decider.js';
 import { socialStreamId } from '../../../domain/follow/follow.events.js';
 import { FollowGraphRepository } from '../../../infrastructure/follow-graph.repository.js';
@@ -15,14 +15,11 @@ import { ChangeFollow } from './change-follow.command.js';
 export class ChangeFollowHandler implements ICommandHandler<ChangeFollow> {
   constructor(
     private readonly commands: CommandPath,
-    private readonly users: UserLookup,
     private readonly graph: FollowGraphRepository,
   ) {}
 
   async execute({ input, metadata }: ChangeFollow): Promise<{ changed: boolean }> {
-    const { action, follower, followeeId } = input;
-    const followee = await this.users.identityOf(followeeId);
-    if (!followee) throw new UserNotFoundError();
+    const { action, follower, followee } = input;
     const target = { id: followee.id, username: followee.username };
     const { events } = await this.commands.handle(
       socialStreamId(follower.id),
