@@ -213,6 +213,7 @@ const ROUTES: Route[] = [
       return { url: '/api/v4/user/two_factor/totp/confirm', body: { otp_code: currentTotp(started.body.secret) }, token: user.token };
     },
   },
+  { method: 'get', path: '/api/v4/user/activities', usersApi: true, request: async () => ({ url: '/api/v4/user/activities' }) },
   { method: 'post', path: '/api/v4/users/{id}/follow', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await fresh(ctx)}/follow` }) },
   { method: 'post', path: '/api/v4/users/{id}/unfollow', usersApi: true, request: async (ctx, caller) => ({ url: `/api/v4/users/${await followedBy(ctx, caller.id)}/unfollow` }) },
   { method: 'get', path: '/api/v4/users/{id}/followers', usersApi: true, request: async () => ({ url: '/api/v4/users/1/followers' }) },

@@ -464,6 +464,13 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(400, 'put', '/api/v4/user/following_preference', { token: bob.token, body: {} });
   });
 
+  it('user activities: 200 with pagination headers, 400 for a bad date, 401 anonymous, 403 for non-admins', async () => {
+    await call(200, 'get', '/api/v4/user/activities?from=2000-01-01&per_page=2');
+    await call(400, 'get', '/api/v4/user/activities?from=not-a-date');
+    await call(401, 'get', '/api/v4/user/activities', { token: null });
+    await call(403, 'get', '/api/v4/user/activities', { token: alice.token });
+  });
+
   it('preferences: 200 UserPreferences for GET and PUT, 400 without a preference, 401 anonymous', async () => {
     await call(200, 'get', '/api/v4/user/preferences', { token: alice.token });
     await call(200, 'put', '/api/v4/user/preferences', { token: alice.token, body: { view_diffs_file_by_file: true } });

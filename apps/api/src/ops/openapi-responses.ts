@@ -330,6 +330,13 @@ export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
     errors: [...WRITE_ERRORS, 412],
     headers: [IF_UNMODIFIED_SINCE],
   },
+  'UserActivitiesController.list': {
+    summary: 'The day each user was last active, for users active on or after `from` (default: six months ago), oldest first (admin)',
+    success: [{ status: 200, description: 'The users\' last activity days', json: { arrayOf: 'UserActivity' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+    notes: { 400: '`from is invalid`: not a date', 403: 'Not an admin (`403 Forbidden`), or the token checks' },
+  },
   'FollowsController.follow': {
     summary: 'Follow a user',
     success: [

@@ -242,6 +242,9 @@ export const COMPONENT_SCHEMAS = {
       clear_status_at: noted(dateTimeOrNull, 'When the status clears itself (from `clear_status_after`); never served after that time'),
     },
   }),
+  UserActivity: closedObject('Entity `UserActivity`: the day a user was last active (`last_activity_at` repeats it, as GitLab keeps it for older clients)', {
+    always: { username: text, last_activity_on: { type: 'string', format: 'date' }, last_activity_at: { type: 'string', format: 'date' } },
+  }),
   NoStatus: { description: '`null`: the status was cleared (or an empty PATCH changed nothing), as GitLab answers', type: 'null' },
   FollowingPreference: closedObject('Whether the user can follow and be followed (`enabled_following`)', { always: { enabled_following: boolean } }),
   Accepted: { description: 'The number `202`: what GitLab\'s revoke endpoints answer', const: 202 },
