@@ -6,10 +6,9 @@ import {
   APP_CONFIG,
   Authenticate,
   CurrentCaller,
-  readOffsetPage,
+  offsetPageOf,
   RequestParams,
   requireAdmin,
-  setOffsetPaginationHeaders,
   UsersApiScopes,
   type AppConfig,
   type Caller,
@@ -48,14 +47,19 @@ export class UserActivitiesController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<unknown[]> {
     requireAdmin(caller);
-    const page = readOffsetPage(req);
     const fromDay = (params.from ?? sixMonthsAgo(new Date())).toISOString().slice(0, 10);
-    const { rows, total } = await this.activities.page(fromDay, page.offset, page.perPage);
-    setOffsetPaginationHeaders(res, req, this.config.externalUrl, page, total, page.offset + rows.length < total);
-    const users = new Map((await this.queries.execute(new GetUserBasics(rows.map((row) => row.userId)))).map((user) => [user.id, user.entity.username]));
-    // A user deleted between the two reads is left out rather than shown without a name.
-    return rows.flatMap((row) =>
-      users.has(row.userId) ? [{ username: users.get(row.userId), last_activity_on: row.lastActivityOn, last_activity_at: row.lastActivityOn }] : [],
+    return offsetPageOf(
+      req,
+      res,
+      this.config.externalUrl,
+      async (offset, limit) => {
+        const { rows, total } = await this.activities.page(fromDay, offset, limit);
+        const users = await this.queries.execute(new GetUserBasics(rows.map((row) => row.userId)));
+        const usernames = new Map(users.map((user) => [user.id, String(user.entity.username)]));
+        // A user deleted between the two reads is left out rather than shown without a name.
+        return { rows: rows.flatMap((row) => (usernames.has(row.userId) ? [{ ...row, username: usernames.get(row.userId)! }] : [])), total };
+      },
+      (row) => ({ username: row.username, last_activity_on: row.lastActivityOn, last_activity_at: row.lastActivityOn }),
     );
   }
 }

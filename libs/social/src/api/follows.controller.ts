@@ -10,12 +10,12 @@ import {
   encodeIdCursor,
   ForbiddenError,
   NumericParams,
+  offsetPageOf,
   readOffsetPage,
   ReqMeta,
   RequestParams,
   requireCaller,
   setKeysetPaginationHeaders,
-  setOffsetPaginationHeaders,
   UsersApiScopes,
   type AppConfig,
   type Caller,
@@ -104,9 +104,16 @@ export class FollowsController {
       setKeysetPaginationHeaders(res, req, this.config.externalUrl, page.perPage, more ? encodeIdCursor(shown[shown.length - 1]) : null);
       return this.entities(shown);
     }
-    const [ids, total] = await Promise.all([this.graph.page(userId, direction, page.perPage, { offset: page.offset }), this.graph.count(userId, direction)]);
-    setOffsetPaginationHeaders(res, req, this.config.externalUrl, page, total, page.offset + ids.length < total);
-    return this.entities(ids);
+    return offsetPageOf(
+      req,
+      res,
+      this.config.externalUrl,
+      async (offset, limit) => {
+        const [ids, total] = await Promise.all([this.graph.page(userId, direction, limit, { offset }), this.graph.count(userId, direction)]);
+        return { rows: await this.entities(ids), total };
+      },
+      (entity) => entity,
+    );
   }
 
   private async entities(ids: number[]): Promise<unknown[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, isRecordId } from '@app/shared';
+import { MAX_FOLLOWEES } from '../domain/social.errors.js';
 
 export type FollowDirection = 'followers' | 'following';
 
@@ -9,14 +10,14 @@ export interface FollowFacts {
   followeeExists: boolean;
   followeeEnabled: boolean;
   alreadyFollowing: boolean;
-  /** How many users the follower follows, whatever their state (GitLab's limit counts every row), capped at 300. */
+  /** How many users the follower follows, whatever their state (GitLab's limit counts every row), capped at the limit. */
   followeeCount: number;
 }
 
 const FACTS = `
   SELECT s.enabled_following,
          EXISTS (SELECT 1 FROM social.follows WHERE follower_id = $1 AND followee_id = $2) AS already,
-         (SELECT count(*) FROM (SELECT 1 FROM social.follows WHERE follower_id = $1 LIMIT 300) capped)::int AS followee_count
+         (SELECT count(*) FROM (SELECT 1 FROM social.follows WHERE follower_id = $1 LIMIT ${MAX_FOLLOWEES}) capped)::int AS followee_count
     FROM social.user_follow_stats s WHERE s.user_id = $2`;
 
 /** The listed end of each edge, and the end the list is about. */

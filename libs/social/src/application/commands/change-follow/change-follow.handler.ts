@@ -20,7 +20,6 @@ export class ChangeFollowHandler implements ICommandHandler<ChangeFollow> {
 
   async execute({ input, metadata }: ChangeFollow): Promise<{ changed: boolean }> {
     const { action, follower, followee } = input;
-    const target = { id: followee.id, username: followee.username };
     const { events } = await this.commands.handle(
       socialStreamId(follower.id),
       SOCIAL_USER_DECIDER,
@@ -28,8 +27,8 @@ export class ChangeFollowHandler implements ICommandHandler<ChangeFollow> {
         const facts = await this.graph.facts(follower.id, followee.id);
         if (!facts.followeeExists) throw new UserNotFoundError();
         return action === 'follow'
-          ? { kind: 'follow', follower, followee: target, followeeEnabled: facts.followeeEnabled, alreadyFollowing: facts.alreadyFollowing, followeeCount: facts.followeeCount }
-          : { kind: 'unfollow', follower, followee: target, following: facts.alreadyFollowing };
+          ? { kind: 'follow', follower, followee, followeeEnabled: facts.followeeEnabled, alreadyFollowing: facts.alreadyFollowing, followeeCount: facts.followeeCount }
+          : { kind: 'unfollow', follower, followee, following: facts.alreadyFollowing };
       },
       { metadata },
     );
