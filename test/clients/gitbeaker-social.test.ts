@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Gitlab, GitbeakerRequestError } from '@gitbeaker/rest';
 import { failure } from './support/gitbeaker-failure.js';
 import { startClientService, type ClientService } from './support/client-service.js';
+import { expectedUserBasic } from './support/expected-user-basic.js';
 
 /**
  * @gitbeaker/rest 43's social methods against the built service, unmodified: Users.follow,
@@ -10,7 +11,6 @@ import { startClientService, type ClientService } from './support/client-service
  */
 
 const PASSWORD = 'Correct-Horse-Battery-42';
-const GRAVATAR = /^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{64}\?s=80&d=identicon$/;
 
 type Api = InstanceType<typeof Gitlab<false>>;
 
@@ -33,15 +33,7 @@ describe('@gitbeaker/rest following and status against the built service', () =>
   let fans: { id: number; username: string }[];
   let fanIds: number[];
 
-  const basic = (id: number, username: string, name: string) => ({
-    id,
-    username,
-    name,
-    state: 'active',
-    locked: false,
-    avatar_url: expect.stringMatching(GRAVATAR),
-    web_url: `${service.url}/${username}`,
-  });
+  const basic = (id: number, username: string, name: string) => expectedUserBasic(service.url, id, username, name);
 
   beforeAll(async () => {
     service = await startClientService('gitbeaker-social');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startClientService, USERS_GET_BY_ID_LIMIT, type ClientService } from './support/client-service.js';
 import { runPythonScript, type CaseResults } from './support/python-scripts.js';
+import { GRAVATAR } from './support/expected-user-basic.js';
 
 /**
  * python-gitlab 3.12 (Debian's, unmodified) against the built service. Each describe runs one
@@ -9,7 +10,6 @@ import { runPythonScript, type CaseResults } from './support/python-scripts.js';
  * of its own (distinct username prefixes).
  */
 
-const GRAVATAR = /^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{64}\?s=80&d=identicon$/;
 const USER_BASIC_KEYS = ['avatar_url', 'id', 'locked', 'name', 'state', 'username', 'web_url'];
 
 /** What python-gitlab raised, as client_harness.error_of records it. */

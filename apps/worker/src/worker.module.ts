@@ -2,7 +2,7 @@ import { Injectable, Module, type BeforeApplicationShutdown, type DynamicModule 
 import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { ActivityCoreModule, auditReconcileSchedule, auditRelayRoute } from '@app/activity';
+import { ActivityCoreModule, activeUsersRollupSchedule, auditReconcileSchedule, auditRelayRoute } from '@app/activity';
 import { CredentialsCoreModule, emailConfirmationRelayRoute } from '@app/credentials';
 import { AsyncConsumerRunner, AuditMappingRegistry, EventRelay, EventStoreModule, RELAY_ROUTES } from '@app/eventstore';
 import { IdentityCoreModule } from '@app/identity';
@@ -64,7 +64,7 @@ export class WorkerModule {
         WorkerHost,
         // What the worker enqueues by itself; checked at boot against the job handlers.
         { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit), rejectedUserRelayRoute, moderatorRecordRelayRoute, emailConfirmationRelayRoute] },
-        { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config), statusExpirySweepSchedule(config)] },
+        { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config), statusExpirySweepSchedule(config), activeUsersRollupSchedule(config)] },
       ],
       exports: [EventRelay, QueueWorkers, WorkerHost],
     };

@@ -471,6 +471,38 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(403, 'get', '/api/v4/user/activities', { token: alice.token });
   });
 
+  it('activity: ingestion, memberships, counts, events and active users, each with a success and its failures', async () => {
+    const items = [
+      { id: unique('m'), kind: 'membership', user_id: alice.id, source_type: 'Project', source_id: 1, source_name: 'One', access_level: 30 },
+      { id: unique('c'), kind: 'contribution', author_id: alice.id, action: 'pushed', project_id: 1, project_visibility: 'public', created_at: '2026-11-02T10:00:00Z', push_data: { commit_count: 1, action: 'pushed', ref_type: 'branch', ref: 'main' } },
+      { id: unique('n'), kind: 'contribution', author_id: alice.id, action: 'commented', target_type: 'Note', target_id: 5, created_at: '2026-11-02T11:00:00Z', note: { id: 5, body: 'hi' } },
+      { id: unique('u'), kind: 'user_counts', user_id: alice.id, assigned_issues: 1, assigned_merge_requests: 2, review_requested_merge_requests: 3, todos: 4 },
+    ];
+    await call(201, 'post', '/api/v4/admin/activity/batches', { body: { source: 'contract', items } });
+    await call(200, 'post', '/api/v4/admin/activity/batches', { body: { source: 'contract', items } });
+    await call(400, 'post', '/api/v4/admin/activity/batches', { body: { source: 'contract', items: [{ ...items[0], id: unique('x'), access_level: 25 }] } });
+    await call(401, 'post', '/api/v4/admin/activity/batches', { token: null, body: { source: 'contract', items } });
+    await call(403, 'post', '/api/v4/admin/activity/batches', { token: alice.token, body: { source: 'contract', items } });
+    await call(200, 'get', `/api/v4/users/${alice.id}/memberships?type=Project`);
+    await call(400, 'get', `/api/v4/users/${alice.id}/memberships?type=Group`);
+    await call(403, 'get', `/api/v4/users/${alice.id}/memberships`, { token: alice.token });
+    await call(404, 'get', '/api/v4/users/999999999/memberships');
+    await call(200, 'get', `/api/v4/users/${alice.id}/associations_count`, { token: alice.token });
+    await call(401, 'get', `/api/v4/users/${alice.id}/associations_count`, { token: null });
+    await call(403, 'get', '/api/v4/users/1/associations_count', { token: alice.token });
+    await call(404, 'get', '/api/v4/users/999999999/associations_count');
+    await call(200, 'get', '/api/v4/user_counts', { token: alice.token });
+    await call(401, 'get', '/api/v4/user_counts', { token: null });
+    await call(200, 'get', `/api/v4/users/${alice.username}/events?sort=asc`, { token: null });
+    await call(200, 'get', `/api/v4/users/${alice.id}/events`);
+    await call(400, 'get', `/api/v4/users/${alice.id}/events?action=eaten`);
+    await call(404, 'get', '/api/v4/users/no-such-user-here/events');
+    await call(200, 'get', '/api/v4/admin/active_users?period=month');
+    await call(400, 'get', '/api/v4/admin/active_users?period=week');
+    await call(401, 'get', '/api/v4/admin/active_users', { token: null });
+    await call(403, 'get', '/api/v4/admin/active_users', { token: alice.token });
+  });
+
   it('preferences: 200 UserPreferences for GET and PUT, 400 without a preference, 401 anonymous', async () => {
     await call(200, 'get', '/api/v4/user/preferences', { token: alice.token });
     await call(200, 'put', '/api/v4/user/preferences', { token: alice.token, body: { view_diffs_file_by_file: true } });

@@ -8,7 +8,7 @@ const CONTEXT_SCHEMAS = ['identity', 'credentials', 'moderation', 'social', 'act
 /** Tables a context's command handlers write beside the append, in its transaction: state kept out of the log on purpose. */
 const WRITTEN_BESIDE_THE_LOG = ['identity.user_password_hashes', 'identity.user_avatars', 'credentials.user_totp_secrets', 'credentials.user_recovery_codes'];
 /** Tables another service's read models or a worker fill (not inline projections). */
-const FILLED_BY_WORKERS = ['activity.audit_events'];
+const FILLED_BY_WORKERS = ['activity.audit_events', 'activity.active_user_rollups'];
 /** Tables a migration fills once and nothing writes after (the instance's secrets). */
 const WRITTEN_BY_MIGRATIONS = ['credentials.instance_secrets'];
 /** One row per user in each context that keeps per-user columns of its own. */

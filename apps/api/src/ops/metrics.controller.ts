@@ -1,12 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { ActiveUsersRepository } from '@app/activity';
 import { RELAY_SUBSCRIPTION_ID } from '@app/eventstore';
 import { Authenticate, Database, QueueRegistry } from '@app/shared';
 
 /**
- * Prometheus metrics: process defaults, queue depth per state, and relay lag (events
- * committed but not yet handed to the queues). Collected on scrape, nothing on the hot path.
+ * Prometheus metrics: process defaults, queue depth per state, relay lag (events committed but
+ * not yet handed to the queues) and the latest active-user rollups. Collected on scrape, nothing on the hot path.
  */
 @Controller('-')
 @Authenticate('none')
@@ -16,6 +17,7 @@ export class MetricsController {
   constructor(
     private readonly db: Database,
     private readonly queues: QueueRegistry,
+    private readonly activeUsers: ActiveUsersRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gitlab_users_' });
     const queueJobs = new Gauge({
@@ -27,6 +29,12 @@ export class MetricsController {
     const relayLag = new Gauge({
       name: 'gitlab_users_relay_lag_events',
       help: 'Committed events the relay has not yet delivered to the queues',
+      registers: [this.registry],
+    });
+    const activeUsersGauge = new Gauge({
+      name: 'gitlab_users_active_users',
+      help: "Users active in the current day or month so far, as of the worker's last rollup (GET /api/v4/admin/active_users has the history)",
+      labelNames: ['period'],
       registers: [this.registry],
     });
     const scrapeErrors = new Counter({
@@ -53,6 +61,9 @@ export class MetricsController {
           [RELAY_SUBSCRIPTION_ID],
         );
         relayLag.set(Number(lag.n));
+      });
+      await measure(scrapeErrors, async () => {
+        for (const row of await this.activeUsers.latest()) activeUsersGauge.set({ period: row.period }, row.active_users);
       });
     };
   }

@@ -337,6 +337,50 @@ export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
     pagination: 'offset',
     notes: { 400: '`from is invalid`: not a date', 403: 'Not an admin (`403 Forbidden`), or the token checks' },
   },
+  'ActivityIngestionController.ingest': {
+    summary: 'Record a batch of memberships, contribution events and user counters sent by another service (admin; extension)',
+    success: [
+      { status: 201, description: 'Recorded: the items not sent before', json: 'IngestionResult' },
+      { status: 200, description: 'Every item had been recorded before: nothing changed', json: 'IngestionResult' },
+    ],
+    errors: WRITE_ERRORS,
+    notes: {
+      400: 'The batch is refused whole, naming the first bad item (`items[3][action] does not have a valid value`), or an item names a user this service does not have',
+      403: 'Not an admin (checked before the body), or the token checks',
+    },
+  },
+  'UserMembershipsController.list': {
+    summary: "A user's direct project and group memberships, `type` `Project` or `Namespace` (admin)",
+    success: [{ status: 200, description: 'The memberships, oldest first', json: { arrayOf: 'Membership' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+    notes: { 400: '`type does not have a valid value`', 403: 'Not an admin, or the token checks', 404: '`404 User Not Found`' },
+  },
+  'UserMembershipsController.associationsCount': {
+    summary: "A user's group, project, issue and merge request counts (yourself, or any user for admins)",
+    success: [{ status: 200, description: 'The counts', json: 'AssociationsCount' }],
+    errors: READ_ERRORS,
+    notes: { 403: 'Another user and not an admin (after the 404 for a missing user)', 404: '`404 User Not Found`' },
+  },
+  'UserCountsController.show': {
+    summary: "The caller's open assigned issues and merge requests, review requests and to-dos",
+    success: [{ status: 200, description: 'The counts (zeros until a service reports them)', json: 'UserCounts' }],
+    errors: READ_ERRORS,
+  },
+  'UserEventsController.list': {
+    summary: "A user's contribution events, by id or username, filtered by `action`, `target_type`, `before`, `after`, sorted by `sort`",
+    success: [{ status: 200, description: 'The events the caller may see (none for a profile they may not read)', json: { arrayOf: 'Event' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+    notes: { 400: 'A filter with an unknown value, or a bad date', 404: '`404 User Not Found`' },
+  },
+  'ActiveUsersController.list': {
+    summary: 'Daily or monthly active users computed by the rollup, between `from` and `to` (admin; extension)',
+    success: [{ status: 200, description: 'The figures, oldest first', json: { arrayOf: 'ActiveUsers' } }],
+    errors: READ_ERRORS,
+    pagination: 'offset',
+    notes: { 400: '`period does not have a valid value`, or a bad date', 403: 'Not an admin, or the token checks' },
+  },
   'FollowsController.follow': {
     summary: 'Follow a user',
     success: [

@@ -245,6 +245,35 @@ export const COMPONENT_SCHEMAS = {
   UserActivity: closedObject('Entity `UserActivity`: the day a user was last active (`last_activity_at` repeats it, as GitLab keeps it for older clients)', {
     always: { username: text, last_activity_on: { type: 'string', format: 'date' }, last_activity_at: { type: 'string', format: 'date' } },
   }),
+  Membership: closedObject("Entity `Membership`: a user's direct membership of a project or group, as the service owning it reported", {
+    always: { source_id: integer, source_name: text, source_type: { enum: ['Project', 'Namespace'] }, access_level: noted(integer, '5 minimal access, 10 guest, 15 planner, 20 reporter, 30 developer, 40 maintainer, 50 owner') },
+  }),
+  AssociationsCount: closedObject('Direct group and project memberships, and the issues and merge requests the user opened', {
+    always: { groups_count: integer, projects_count: integer, issues_count: integer, merge_requests_count: integer },
+  }),
+  UserCounts: closedObject("The caller's open assigned issues and merge requests, review requests and pending to-dos, as last reported (`merge_requests` repeats `assigned_merge_requests`, as GitLab keeps it)", {
+    always: { merge_requests: integer, assigned_issues: integer, assigned_merge_requests: integer, review_requested_merge_requests: integer, todos: integer },
+  }),
+  Event: closedObject('Entity `Event`: a contribution event (`note`, `push_data`, `wiki_page` only for comments, pushes and wiki events)', {
+    always: {
+      id: integer,
+      project_id: { type: ['integer', 'null'] },
+      action_name: text,
+      target_id: { type: ['integer', 'null'] },
+      target_iid: { type: ['integer', 'null'] },
+      target_type: textOrNull,
+      author_id: integer,
+      target_title: textOrNull,
+      created_at: dateTime,
+    },
+    sometimes: { note: { type: 'object' }, author: { $ref: '#/components/schemas/UserBasic' }, wiki_page: { type: 'object' }, push_data: { type: 'object' } },
+  }, { always: { author_username: textOrNull } }),
+  IngestionResult: closedObject('What a batch did: items received, recorded now, and already recorded before (skipped)', {
+    always: { source: text, received: integer, recorded: integer, duplicates: integer },
+  }),
+  ActiveUsers: closedObject('Users active on a day or in a month, as computed by the rollup at `computed_at`', {
+    always: { period: { enum: ['day', 'month'] }, period_start: { type: 'string', format: 'date' }, active_users: integer, computed_at: dateTime },
+  }),
   NoStatus: { description: '`null`: the status was cleared (or an empty PATCH changed nothing), as GitLab answers', type: 'null' },
   FollowingPreference: closedObject('Whether the user can follow and be followed (`enabled_following`)', { always: { enabled_following: boolean } }),
   Accepted: { description: 'The number `202`: what GitLab\'s revoke endpoints answer', const: 202 },

@@ -16,9 +16,11 @@ export class PerUserRowProjection implements InlineProjection {
     protected readonly table: string,
     private readonly lifecycle: UserLifecycle,
     ownEventTypes: readonly string[] = [],
+    /** Further tables the context's own events write (a history the row does not hold). */
+    ownTables: readonly string[] = [],
   ) {
     this.eventTypes = [lifecycle.created, lifecycle.deleted, ...ownEventTypes];
-    this.tables = [table];
+    this.tables = [table, ...ownTables];
   }
 
   async apply(event: ProjectedEvent, db: Queryable): Promise<void> {

@@ -41,6 +41,8 @@ export interface AppConfig {
   mailFrom: string;
   /** How often the status-expiry sweep clears statuses whose own expiry job was lost. */
   statusExpirySweepIntervalMs: number;
+  /** How often the worker recomputes the daily and monthly active-user figures (ACTIVE_USERS_ROLLUP_INTERVAL_MS). */
+  activeUsersRollupIntervalMs: number;
   /** `clear_status_after` lengths are divided by this (1 in production; tests and demos shorten them). */
   statusExpiryTimeScale: number;
 }
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditReconcileIntervalMs: positiveIntFromEnv(env, 'AUDIT_RECONCILE_INTERVAL_MS', 10 * 60_000),
     auditReconcileGraceSeconds: intFromEnv(env, 'AUDIT_RECONCILE_GRACE_SECONDS', 60),
     statusExpirySweepIntervalMs: positiveIntFromEnv(env, 'STATUS_EXPIRY_SWEEP_INTERVAL_MS', 60_000),
+    activeUsersRollupIntervalMs: positiveIntFromEnv(env, 'ACTIVE_USERS_ROLLUP_INTERVAL_MS', 3_600_000),
     statusExpiryTimeScale: positiveIntFromEnv(env, 'STATUS_EXPIRY_TIME_SCALE', 1),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),

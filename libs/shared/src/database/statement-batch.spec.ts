@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { inlineParams, sqlLiteral, StatementBatch } from './statement-batch.js';
+import pg from 'pg';
+import { escapeLiteral, inlineParams, sqlLiteral, StatementBatch } from './statement-batch.js';
 
 describe('sqlLiteral: a parameter as the literal a batch sends', () => {
   it('quotes text so that quotes and backslashes cannot end it', () => {
@@ -20,6 +21,17 @@ describe('sqlLiteral: a parameter as the literal a batch sends', () => {
     expect(sqlLiteral({ a: "b'c" })).toBe(`'{"a":"b''c"}'`);
     expect(sqlLiteral([1, 'x', null])).toBe(`'{"1","x",NULL}'`);
     expect(sqlLiteral(Buffer.from([0xde, 0xad]))).toBe("'\\xdead'");
+  });
+});
+
+describe("escapeLiteral: node-postgres's output, without its per-character appends", () => {
+  it.each(["plain", "it's", 'a\\b', "'\\'", '\\', "''", '', 'ünïcödé \u{1F600} \n\t', '{"a":"b\\"c","d":"it\'s"}'])('%j', (text) => {
+    expect(escapeLiteral(text)).toBe(pg.escapeLiteral(text));
+  });
+
+  it('a large JSON payload', () => {
+    const payload = JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ id: `it's-${i}`, path: `C:\\dir\\${i}`, note: 'ok' })));
+    expect(escapeLiteral(payload)).toBe(pg.escapeLiteral(payload));
   });
 });
 

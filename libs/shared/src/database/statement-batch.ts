@@ -34,7 +34,18 @@ export function sqlLiteral(value: unknown): string {
   if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'`;
   const text = prepareValue(value);
   if (text === null) return 'NULL';
-  return pg.escapeLiteral(String(text));
+  return escapeLiteral(String(text));
+}
+
+/**
+ * node-postgres's `escapeLiteral`, the same output (quotes and backslashes doubled, ` E'…'` when
+ * there is a backslash), but by `replace` rather than one string append per character: a batch
+ * inlines whole event payloads, and appending a 250 kB payload a character at a time kept the
+ * API's garbage collector busy 70% of the time under ingestion.
+ */
+export function escapeLiteral(text: string): string {
+  const quoted = `'${text.replace(/'/g, "''")}'`;
+  return text.includes('\\') ? ` E${quoted.replace(/\\/g, '\\\\')}` : quoted;
 }
 
 /**

@@ -10,6 +10,7 @@ export const JOBS: Readonly<Record<JobName, QueueName>> = {
   [JobName.AuditRecordEvent]: QueueName.Audit,
   [JobName.AuditReconcile]: QueueName.Audit,
   [JobName.ActivityRecordUserActivity]: QueueName.Activity,
+  [JobName.ActivityRollUpActiveUsers]: QueueName.Activity,
   [JobName.ModerationDeleteRejectedUser]: QueueName.Moderation,
   [JobName.ModerationRecordModerator]: QueueName.Moderation,
   [JobName.MailEmailConfirmation]: QueueName.Mail,

@@ -16,6 +16,7 @@ export enum JobName {
   AuditRecordEvent = 'audit.record-event',
   AuditReconcile = 'audit.reconcile',
   ActivityRecordUserActivity = 'activity.record-user-activity',
+  ActivityRollUpActiveUsers = 'activity.roll-up-active-users',
   ModerationDeleteRejectedUser = 'moderation.delete-rejected-user',
   ModerationRecordModerator = 'moderation.record-moderator',
   MailEmailConfirmation = 'mail.email-confirmation',
