@@ -357,5 +357,22 @@ describe('POST /admin/activity/batches', () => {
       await waitFor(marker);
       expect(await rowsFor(source)).toHaveLength(1);
     });
+
+    it('a batch overlapping an earlier one: its row counts only the new items, and the resent ones as duplicates', async () => {
+      const source = unique('overlap-svc');
+      expect((await send({ source, items: [membership('m1', person.id, 11)] }, sender.token)).status).toBe(201);
+      await waitFor(source);
+      const overlapping = [membership('m1', person.id, 11), membership('m2', person.id, 12), counts('c1', person.id)];
+      expect((await send({ source, items: overlapping }, sender.token)).status).toBe(201);
+      const rows = await eventually(async () => ((await rowsFor(source)).length === 2 ? rowsFor(source) : undefined), 15_000, 'the overlapping batch\'s audit row');
+      const second = rows.find((row) => row.details.duplicates === 1);
+      expect(second?.details).toMatchObject({
+        recorded: 2,
+        duplicates: 1,
+        memberships: 1,
+        user_counts: 1,
+        custom_message: `${sender.username} recorded 1 membership, 1 counter report from source ${source} (1 already recorded, skipped)`,
+      });
+    });
   });
 });
