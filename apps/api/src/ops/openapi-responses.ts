@@ -29,6 +29,8 @@ export interface OperationResponses {
   pagination?: 'offset' | 'offset_or_keyset';
   /** Request headers the operation reads. */
   headers?: Schema[];
+  /** A JSON body its `@Param` declarations cannot describe (a batch of items). */
+  jsonBody?: Schema;
 }
 
 const ERROR_MEANINGS: Record<ErrorStatus, string> = {
@@ -55,6 +57,96 @@ const REQUEST_ERRORS: ErrorStatus[] = [400, 413, 431];
 const READ_ERRORS: ErrorStatus[] = [...REQUEST_ERRORS, 401, 403, 404, 503];
 /** Writes append events: a write colliding with others past its retries is a 409. */
 const WRITE_ERRORS: ErrorStatus[] = [...READ_ERRORS, 409];
+
+const positiveId: Schema = { type: 'integer', minimum: 1 };
+const time: Schema = { type: 'string', format: 'date-time', description: 'ISO 8601 with a zone' };
+const count: Schema = { type: 'integer', minimum: 0 };
+/** What `POST /admin/activity/batches` reads (libs/activity/src/domain/ingestion/ingestion-batch.ts checks it). */
+const INGESTION_BATCH: Schema = {
+  type: 'object',
+  required: ['source', 'items'],
+  properties: {
+    source: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', maxLength: 100, description: 'The sending system; item ids are unique per source' },
+    items: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1000,
+      items: {
+        oneOf: [
+          {
+            type: 'object',
+            description: 'A direct membership of a project or group (`removed`: it ended; `requested`: an access request); the newest report wins',
+            required: ['id', 'kind', 'user_id', 'source_type', 'source_id'],
+            properties: {
+              id: { type: ['string', 'integer'], maxLength: 255 },
+              kind: { const: 'membership' },
+              user_id: positiveId,
+              source_type: { enum: ['Project', 'Namespace'] },
+              source_id: positiveId,
+              source_name: { type: 'string', maxLength: 255, description: 'Required unless removed' },
+              access_level: { enum: [5, 10, 15, 20, 30, 40, 50], description: 'Required unless removed' },
+              requested: { type: 'boolean' },
+              removed: { type: 'boolean' },
+              occurred_at: time,
+            },
+          },
+          {
+            type: 'object',
+            description: 'A contribution event, as the Events API shows it',
+            required: ['id', 'kind', 'author_id', 'action', 'created_at'],
+            properties: {
+              id: { type: ['string', 'integer'], maxLength: 255 },
+              kind: { const: 'contribution' },
+              author_id: positiveId,
+              action: { enum: ['created', 'updated', 'closed', 'reopened', 'pushed', 'commented', 'merged', 'joined', 'left', 'destroyed', 'expired', 'approved'] },
+              created_at: time,
+              project_id: positiveId,
+              project_visibility: { enum: ['public', 'internal', 'private'], default: 'private' },
+              target_type: {
+                enum: ['Issue', 'Milestone', 'MergeRequest', 'Note', 'DiffNote', 'DiscussionNote', 'Project', 'Snippet', 'User', 'WikiPage::Meta', 'DesignManagement::Design'],
+              },
+              target_id: positiveId,
+              target_iid: positiveId,
+              target_title: { type: 'string', maxLength: 255 },
+              push_data: {
+                type: 'object',
+                description: 'Required for `pushed`',
+                required: ['commit_count', 'action', 'ref_type'],
+                properties: {
+                  commit_count: count,
+                  action: { enum: ['pushed', 'created', 'removed'] },
+                  ref_type: { enum: ['branch', 'tag'] },
+                  commit_from: { type: 'string' },
+                  commit_to: { type: 'string' },
+                  ref: { type: 'string' },
+                  commit_title: { type: 'string' },
+                  ref_count: positiveId,
+                },
+              },
+              note: { type: 'object', description: 'Shown as sent for note targets' },
+              wiki_page: { type: 'object', description: 'Shown as sent for wiki targets' },
+            },
+          },
+          {
+            type: 'object',
+            description: 'The figures of `GET /user_counts` for a user; the newest report wins',
+            required: ['id', 'kind', 'user_id', 'assigned_issues', 'assigned_merge_requests', 'review_requested_merge_requests', 'todos'],
+            properties: {
+              id: { type: ['string', 'integer'], maxLength: 255 },
+              kind: { const: 'user_counts' },
+              user_id: positiveId,
+              assigned_issues: count,
+              assigned_merge_requests: count,
+              review_requested_merge_requests: count,
+              todos: count,
+              occurred_at: time,
+            },
+          },
+        ],
+      },
+    },
+  },
+};
 
 const IF_UNMODIFIED_SINCE: Schema = {
   name: 'If-Unmodified-Since',
@@ -339,6 +431,7 @@ export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
   },
   'ActivityIngestionController.ingest': {
     summary: 'Record a batch of memberships, contribution events and user counters sent by another service (admin; extension)',
+    jsonBody: INGESTION_BATCH,
     success: [
       { status: 201, description: 'Recorded: the items not sent before', json: 'IngestionResult' },
       { status: 200, description: 'Every item had been recorded before: nothing changed', json: 'IngestionResult' },
@@ -703,6 +796,7 @@ export interface DescribedOperation {
   summary?: string;
   parameters?: Schema[];
   responses?: Record<string, Schema>;
+  requestBody?: Schema;
   security?: Schema[];
 }
 
@@ -740,6 +834,7 @@ export function describeOperations(
         }
       }
       parameters.push(...(entry.headers ?? []));
+      if (entry.jsonBody) operation.requestBody = { required: true, content: { 'application/json': { schema: entry.jsonBody } } };
       if (mode !== 'none') parameters.push(SUDO_HEADER);
       operation.parameters = parameters;
       // `{}`: the operation also answers anonymous callers (a write under `non_get` does not).
