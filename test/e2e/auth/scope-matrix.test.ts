@@ -241,6 +241,7 @@ const ROUTES: Route[] = [
   { method: 'patch', path: '/api/v4/users/{id}/disable_two_factor', usersApi: true, request: async (ctx) => ({ url: `/api/v4/users/${await withTwoFactor(ctx)}/disable_two_factor` }) },
   { method: 'post', path: '/api/v4/user/runners', usersApi: false, registeredScopes: 'create_runner api read_api', request: async () => ({ url: '/api/v4/user/runners', body: { runner_type: 'instance_type' } }) },
   { method: 'get', path: '/api/v4/audit_events', usersApi: false, request: async () => ({ url: '/api/v4/audit_events' }) },
+  { method: 'get', path: '/api/v4/audit_events/export', usersApi: false, request: async () => ({ url: '/api/v4/audit_events/export?event_name=user_created' }) },
   {
     method: 'get',
     path: '/api/v4/audit_events/{id}',

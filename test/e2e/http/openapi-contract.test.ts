@@ -520,6 +520,12 @@ describe('the OpenAPI document describes every answer of every operation', () =>
     await call(404, 'get', '/api/v4/audit_events/999999999');
     await call(400, 'get', '/api/v4/audit_events?entity_id=1');
     await call(403, 'get', '/api/v4/audit_events', { token: alice.token });
+    await call(200, 'get', '/api/v4/audit_events?pagination=keyset&per_page=1&event_name=user_created');
+    await call(400, 'get', '/api/v4/audit_events?pagination=keyset&cursor=bm90LWEtY3Vyc29y');
+    await call(200, 'get', `/api/v4/audit_events/export?author_id=1`);
+    await call(400, 'get', '/api/v4/audit_events/export?entity_id=1');
+    await call(401, 'get', '/api/v4/audit_events/export', { token: null });
+    await call(403, 'get', '/api/v4/audit_events/export', { token: alice.token });
     const readUser = await createUserWithToken(ctx, { username: unique('reader'), admin: true }, ['read_user']);
     const refused = await call(403, 'get', '/api/v4/audit_events', { token: readUser.token });
     expect(refused.body).toMatchObject({ error: 'insufficient_scope' });

@@ -693,11 +693,23 @@ export const OPERATION_RESPONSES: Record<string, OperationResponses> = {
     errors: WRITE_ERRORS,
   },
   'AuditEventsController.list': {
-    summary: 'Instance audit events (admin)',
+    summary: 'Instance audit events (admin), filtered by target, author, event name and time',
     success: [{ status: 200, description: 'Audit events, newest first', json: { arrayOf: 'AuditEvent' } }],
     errors: READ_ERRORS,
-    pagination: 'offset',
-    notes: { 403: 'Not an admin, a `read_user` token, or the other token checks' },
+    pagination: 'offset_or_keyset',
+    notes: { 400: 'A bad filter, `entity_id` without `entity_type`, or `cursor is invalid`', 403: 'Not an admin, a `read_user` token, or the other token checks' },
+  },
+  'AuditEventsController.export': {
+    summary: 'Every audit event of the same filters as CSV, streamed (admin; extension)',
+    success: [
+      {
+        status: 200,
+        description: 'CSV with a header row: id, created_at, author_id, author_name, entity_type, entity_id, target_details, event_name, message, ip_address, details (JSON); newest first',
+        content: { 'text/csv': { schema: { type: 'string' } } },
+      },
+    ],
+    errors: READ_ERRORS,
+    notes: { 400: 'A bad filter, or `entity_id` without `entity_type`', 403: 'Not an admin, a `read_user` token, or the other token checks' },
   },
   'AuditEventsController.show': {
     summary: 'One audit event (admin)',

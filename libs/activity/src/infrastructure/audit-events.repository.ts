@@ -15,10 +15,20 @@ export interface AuditEventRow {
 export interface AuditEventFilter {
   entityType?: string;
   entityId?: number;
+  authorId?: number;
+  eventName?: string;
   createdAfter?: Date;
   createdBefore?: Date;
-  offset: number;
-  limit: number;
+}
+
+/**
+ * Where a keyset page starts: after this row in the log's order (newest first). `createdAt` is the
+ * row's time to the microsecond as text: a JavaScript date keeps milliseconds only, and a cursor
+ * rounded to them would skip or repeat rows written in the same millisecond.
+ */
+export interface AuditEventPosition {
+  createdAt: string;
+  id: number;
 }
 
 const COLUMNS = 'id, author_id, entity_id, entity_type, event_name, details, created_at';
@@ -56,15 +66,8 @@ export class AuditEventsRepository {
     return rows.length ? normalize(rows[0]) : null;
   }
 
-  async list(filter: AuditEventFilter): Promise<{ rows: AuditEventRow[]; total: number | null; hasMore: boolean }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const bind = (value: unknown) => `$${params.push(value)}`;
-    if (filter.entityType !== undefined) where.push(`entity_type = ${bind(filter.entityType)}`);
-    if (filter.entityId !== undefined) where.push(`entity_id = ${bind(filter.entityId)}`);
-    if (filter.createdAfter !== undefined) where.push(`created_at >= ${bind(filter.createdAfter)}`);
-    if (filter.createdBefore !== undefined) where.push(`created_at <= ${bind(filter.createdBefore)}`);
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  async list(filter: AuditEventFilter & { offset: number; limit: number }): Promise<{ rows: AuditEventRow[]; total: number | null; hasMore: boolean }> {
+    const { whereSql, params } = whereOf(filter);
     // Newest first by when it happened: the worker may write rows out of order (concurrency, reconciliation).
     const [rows, counted] = await Promise.all([
       this.db.query(`SELECT ${COLUMNS} FROM activity.audit_events ${whereSql} ORDER BY created_at DESC, id DESC LIMIT ${filter.limit + 1} OFFSET ${filter.offset}`, params),
@@ -73,4 +76,35 @@ export class AuditEventsRepository {
     const total = Number(counted[0].n);
     return { rows: rows.slice(0, filter.limit).map(normalize), total: total > MAX_COUNT_LIMIT ? null : total, hasMore: rows.length > filter.limit };
   }
+
+  /** The `limit` rows after `after` (from the newest when null), in the same order; no count, whatever the size of the log. */
+  async keysetPage(filter: AuditEventFilter, after: AuditEventPosition | null, limit: number): Promise<{ rows: AuditEventRow[]; positions: AuditEventPosition[] }> {
+    const { where, params, bind } = conditionsOf(filter);
+    if (after) where.push(`(created_at, id) < (${bind(after.createdAt)}::timestamptz, ${bind(after.id)}::bigint)`);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const rows = await this.db.query<Record<string, unknown> & { position_at: string }>(
+      `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at
+         FROM activity.audit_events ${whereSql} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+      params,
+    );
+    return { rows: rows.map(({ position_at: _, ...row }) => normalize(row)), positions: rows.map((row) => ({ createdAt: row.position_at, id: Number(row.id) })) };
+  }
+}
+
+function conditionsOf(filter: AuditEventFilter): { where: string[]; params: unknown[]; bind: (value: unknown) => string } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  if (filter.entityType !== undefined) where.push(`entity_type = ${bind(filter.entityType)}`);
+  if (filter.entityId !== undefined) where.push(`entity_id = ${bind(filter.entityId)}`);
+  if (filter.authorId !== undefined) where.push(`author_id = ${bind(filter.authorId)}`);
+  if (filter.eventName !== undefined) where.push(`event_name = ${bind(filter.eventName)}`);
+  if (filter.createdAfter !== undefined) where.push(`created_at >= ${bind(filter.createdAfter)}`);
+  if (filter.createdBefore !== undefined) where.push(`created_at <= ${bind(filter.createdBefore)}`);
+  return { where, params, bind };
+}
+
+function whereOf(filter: AuditEventFilter): { whereSql: string; params: unknown[] } {
+  const { where, params } = conditionsOf(filter);
+  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
