@@ -127,6 +127,8 @@ export function serviceEnv(options: ServiceEnv): NodeJS.ProcessEnv {
     QUEUE_PREFIX: options.queuePrefix,
     LOG_LEVEL: options.logLevel ?? 'info',
     RELAY_POLL_INTERVAL_MS: '100',
+    // Processes of parallel test files would all take the default port; a test that scrapes the worker sets one.
+    WORKER_METRICS_PORT: '0',
     ...(options.port !== undefined ? { PORT: String(options.port), EXTERNAL_URL: `http://127.0.0.1:${options.port}` } : {}),
     ...(options.rootToken !== undefined ? { ROOT_PERSONAL_ACCESS_TOKEN: options.rootToken } : {}),
     ...options.extra,

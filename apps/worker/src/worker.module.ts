@@ -11,6 +11,7 @@ import { SocialCoreModule, statusExpirySweepSchedule } from '@app/social';
 import { APP_CONFIG, CoreModule, JOB_SCHEDULES, loggerOptions, type AppConfig } from '@app/shared';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { QueueWorkers } from './queue-workers.js';
+import { WorkerMetricsServer } from './worker-metrics-server.js';
 
 /**
  * Starts the relay, the queue workers and the asynchronous consumers; stops them so that the
@@ -62,11 +63,12 @@ export class WorkerModule {
         EventRelay,
         QueueWorkers,
         WorkerHost,
+        WorkerMetricsServer,
         // What the worker enqueues by itself; checked at boot against the job handlers.
         { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit), rejectedUserRelayRoute, moderatorRecordRelayRoute, emailConfirmationRelayRoute] },
         { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config), statusExpirySweepSchedule(config), activeUsersRollupSchedule(config)] },
       ],
-      exports: [EventRelay, QueueWorkers, WorkerHost],
+      exports: [EventRelay, QueueWorkers, WorkerHost, WorkerMetricsServer],
     };
   }
 }

@@ -17,6 +17,7 @@ import { ActivityWorker } from './application/workers/activity.worker.js';
 import { AuditWorker } from './application/workers/audit.worker.js';
 import { ACTIVITY_AUDIT_MAPPING } from './audit/activity.audit-mapping.js';
 import { ActiveUsersRepository } from './infrastructure/active-users.repository.js';
+import { ActivityMetrics } from './infrastructure/activity-metrics.js';
 import { AuditEventsRepository } from './infrastructure/audit-events.repository.js';
 import { ContributionEventsRepository } from './infrastructure/contribution-events.repository.js';
 import { IngestedActivityProjection } from './infrastructure/ingested-activity.projection.js';
@@ -41,6 +42,7 @@ import { UserCountsRepository } from './infrastructure/user-counts.repository.js
     IngestedItemsRepository,
     IngestActivityHandler,
     LastActivityLookup,
+    ActivityMetrics,
   ],
   exports: [AuditWorker, AuditEventsRepository, LastActivityLookup, ActiveUsersRepository],
 })

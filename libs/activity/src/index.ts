@@ -2,5 +2,4 @@ export { ActivityCoreModule, ActivityModule } from './activity.module.js';
 export { AuditWorker, auditRelayRoute, auditReconcileSchedule } from './application/workers/audit.worker.js';
 export { auditEventDraft, auditEventDrafts, type AuditEventDraft } from './domain/audit-event/audit-event-draft.js';
 export { LastActivityLookup } from './infrastructure/last-activity.lookup.js';
-export { ActiveUsersRepository } from './infrastructure/active-users.repository.js';
 export { activeUsersRollupSchedule } from './application/workers/active-users-rollup.worker.js';

@@ -8,10 +8,11 @@ import { AsyncConsumerRegistry } from './subscriptions/async-consumer-registry.j
 import { AsyncConsumerRunner } from './subscriptions/async-consumer-runner.js';
 import { AuditMappingRegistry } from './audit/audit-mapping-registry.js';
 import { UpcasterRegistry } from './upcasting/upcaster-registry.js';
+import { RelayMetrics } from './relay/relay-metrics.js';
 
 @Global()
 @Module({
-  providers: [EventStore, CommandPath, CommitNotifier, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry],
+  providers: [EventStore, CommandPath, CommitNotifier, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry, RelayMetrics],
   exports: [EventStore, CommandPath, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry],
 })
 export class EventStoreModule {}

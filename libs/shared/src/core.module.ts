@@ -7,6 +7,8 @@ import { Database } from './database/database.js';
 import { JobSchedules } from './queues/job-schedules.js';
 import { QueueRegistry } from './queues/queue-registry.js';
 import { REDIS, redisProvider } from './queues/redis.provider.js';
+import { QueueMetrics } from './metrics/queue-metrics.js';
+import { ServiceMetrics } from './metrics/service-metrics.js';
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
@@ -22,7 +24,7 @@ export interface CoreModuleOptions {
   poolSize?: number;
 }
 
-/** Configuration, PostgreSQL (TypeORM's pool), Redis and the BullMQ queues, for every app. */
+/** Configuration, PostgreSQL (TypeORM's pool), Redis, the BullMQ queues and the metrics registry, for every app. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -30,8 +32,8 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [TypeOrmModule.forRoot(dataSourceOptions(options.config.databaseUrl, options.migrations, options.poolSize))],
-      providers: [{ provide: APP_CONFIG, useValue: options.config }, Database, redisProvider, RedisCloser, QueueRegistry, JobSchedules],
-      exports: [APP_CONFIG, Database, REDIS, QueueRegistry, JobSchedules],
+      providers: [{ provide: APP_CONFIG, useValue: options.config }, Database, redisProvider, RedisCloser, QueueRegistry, JobSchedules, ServiceMetrics, QueueMetrics],
+      exports: [APP_CONFIG, Database, REDIS, QueueRegistry, JobSchedules, ServiceMetrics],
     };
   }
 }

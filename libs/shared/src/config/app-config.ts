@@ -43,6 +43,9 @@ export interface AppConfig {
   statusExpirySweepIntervalMs: number;
   /** How often the worker recomputes the daily and monthly active-user figures (ACTIVE_USERS_ROLLUP_INTERVAL_MS). */
   activeUsersRollupIntervalMs: number;
+  /** Where the worker serves `/-/metrics` (WORKER_METRICS_PORT, 0: not at all; WORKER_METRICS_HOST). */
+  workerMetricsPort: number;
+  workerMetricsHost: string;
   /** `clear_status_after` lengths are divided by this (1 in production; tests and demos shorten them). */
   statusExpiryTimeScale: number;
 }
@@ -103,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditReconcileGraceSeconds: intFromEnv(env, 'AUDIT_RECONCILE_GRACE_SECONDS', 60),
     statusExpirySweepIntervalMs: positiveIntFromEnv(env, 'STATUS_EXPIRY_SWEEP_INTERVAL_MS', 60_000),
     activeUsersRollupIntervalMs: positiveIntFromEnv(env, 'ACTIVE_USERS_ROLLUP_INTERVAL_MS', 3_600_000),
+    workerMetricsPort: intFromEnv(env, 'WORKER_METRICS_PORT', 9464),
+    workerMetricsHost: env.WORKER_METRICS_HOST || '0.0.0.0',
     statusExpiryTimeScale: positiveIntFromEnv(env, 'STATUS_EXPIRY_TIME_SCALE', 1),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
