@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import { accessLog, answerClientErrorsAsJson, CallerDirectory, QueueRegistry, sendJsonWithoutCharset, shutdownState, type AppConfig } from '@app/shared';
+import { accessLog, answerClientErrorsAsJson, CallerDirectory, httpRequestMetrics, QueueRegistry, sendJsonWithoutCharset, ServiceMetrics, shutdownState, type AppConfig } from '@app/shared';
 import { ApiModule } from './app.module.js';
 import { buildOpenApiDocument } from './ops/openapi.js';
 import { OpenApiDocument } from './ops/openapi.controller.js';
@@ -22,7 +22,7 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   if (options.logger !== false) app.useLogger(app.get(Logger));
   // First of all, so every request has its id and its one access line, whatever answers it.
   // PinoLogger.root is the logger nestjs-pino built from loggerOptions (LOG_LEVEL), set by now.
-  app.use(accessLog(PinoLogger.root));
+  app.use(accessLog(PinoLogger.root, httpRequestMetrics(app.get(ServiceMetrics))));
   app.set('query parser', 'extended');
   app.set('etag', false);
   app.disable('x-powered-by');

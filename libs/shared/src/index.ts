@@ -30,6 +30,7 @@ export * from './queues/queue-registry.js';
 export * from './queues/job-schedules.js';
 export * from './queues/queue-operations.js';
 export * from './metrics/service-metrics.js';
+export * from './metrics/http-metrics.js';
 export * from './queues/redis-connection.js';
 export * from './queues/redis.provider.js';
 export * from './logging/logger-options.js';

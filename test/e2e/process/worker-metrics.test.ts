@@ -47,8 +47,12 @@ describe('the worker serves /-/metrics on WORKER_METRICS_PORT', () => {
 
     );
     expect(text).toMatch(/^gitlab_users_process_resident_memory_bytes \d+/m);
+    // The worker timed the audit job it ran; the API counted the event it appended and timed the request.
+    expect(metricValue(text, 'gitlab_users_job_duration_seconds_count{queue="audit",job="audit.record-event",outcome="completed"}')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^gitlab_users_queue_jobs\{queue="activity",state="waiting"\} \d+$/m);
     const api = await httpRequest(service.port, 'GET', '/-/metrics');
+    expect(metricValue(api.text, 'gitlab_users_events_appended_total{type="identity.user_created"}')).toBeGreaterThanOrEqual(1);
+    expect(metricValue(api.text, 'gitlab_users_http_request_duration_seconds_count{method="POST",route="/api/v4/users",status="201"}')).toBe(1);
     for (const name of ['gitlab_users_relay_lag_events', 'gitlab_users_audit_backlog_jobs', 'gitlab_users_queue_jobs{queue="audit",state="failed"}']) {
       expect({ name, worker: Number.isNaN(metricValue(text, name)), api: Number.isNaN(metricValue(api.text, name)) }).toEqual({ name, worker: false, api: false });
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Database, DatabaseUnavailableError, isTransactionRace, StatementBatch, uniqueViolationConstraint, type Sql, type Statement } from '@app/shared';
+import { Database, DatabaseUnavailableError, isTransactionRace, ServiceMetrics, StatementBatch, uniqueViolationConstraint, type Sql, type Statement } from '@app/shared';
+import type { Counter } from 'prom-client';
 import type { EventMetadata, ExpectedVersion, NewEvent, ProjectedEvent, Queryable, StoredEvent } from '@app/kernel';
 import { ProjectionRegistry } from '../projections/projection-registry.js';
 import { UpcasterRegistry } from '../upcasting/upcaster-registry.js';
@@ -78,12 +79,22 @@ function appendStatementText(expectedVersion: number): string {
 
 @Injectable()
 export class EventStore {
+  /** Events this process committed, by type (`gitlab_users_events_appended_total`). */
+  private readonly appended: Counter<'type'>;
+
   constructor(
     private readonly db: Database,
     private readonly projections: ProjectionRegistry,
     private readonly notifier: CommitNotifier,
     private readonly upcasters: UpcasterRegistry,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    this.appended = metrics.counter('events_appended_total', 'Events this process appended to the event store (committed), by event type', ['type']);
+  }
+
+  private countAppended(types: readonly string[]): void {
+    for (const type of types) this.appended.inc({ type });
+  }
 
   /** Appends to one stream in its own transaction. */
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -96,21 +107,26 @@ export class EventStore {
    */
   async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
     let committedAppend = false;
+    let committedTypes: string[] = [];
     try {
       const result = await this.db.transaction(async (sql) => {
-        let appended = false;
+        const appendedTypes: string[] = [];
         const tx: EventStoreTransaction = {
           query: (text, params) => sql.query(text, params),
           append: async (streamId, events, options) => {
-            appended = true;
+            appendedTypes.push(...events.map((event) => event.type));
             return this.appendIn(sql, streamId, events, options);
           },
         };
         const result = await work(tx);
-        committedAppend = appended;
+        committedAppend = appendedTypes.length > 0;
+        committedTypes = appendedTypes;
         return result;
       });
-      if (committedAppend) this.notifier.poke();
+      if (committedAppend) {
+        this.countAppended(committedTypes);
+        this.notifier.poke();
+      }
       return result;
     } catch (error) {
       if (uniqueViolationConstraint(error) === 'es_events_stream_version_key') {
@@ -197,6 +213,7 @@ export class EventStore {
     }
     if (options.readAfter) batch.statements.push(options.readAfter);
     const results = await this.sendAppendBatch(batch.statements, projected[0].eventId, streamId, expectedVersion);
+    this.countAppended(events.map((event) => event.type));
     this.notifier.poke();
     return { nextVersion, readBack: options.readAfter && results ? results[results.length - 1] : null };
   }

@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import { requestSummary } from './logger-options.js';
 import { requestIdFor } from './request-id.js';
 
-type LoggedRequest = IncomingMessage & { id?: string; originalUrl?: string };
+type LoggedRequest = IncomingMessage & { id?: string; originalUrl?: string; route?: { path?: unknown } };
+
+/** Told of every request the access log times: its method, the route that answered it (its pattern, not the URL), status and seconds. */
+export type RequestObserver = (method: string, route: string, status: number, seconds: number) => void;
 const STARTED_AT = Symbol('access log: request start');
 type LoggedResponse = ServerResponse<LoggedRequest> & { [STARTED_AT]?: number };
 
@@ -14,11 +17,16 @@ type LoggedResponse = ServerResponse<LoggedRequest> & { [STARTED_AT]?: number };
  * remote address and user agent; `error` for a 5xx, `info` otherwise. The per-request cost is the
  * id, a timestamp and one listener: no child logger, no serializers.
  */
-export function accessLog(logger: Logger): (req: LoggedRequest, res: LoggedResponse, next: () => void) => void {
+export function accessLog(logger: Logger, observe?: RequestObserver): (req: LoggedRequest, res: LoggedResponse, next: () => void) => void {
   // One listener, shared by every response: Node emits `close` once per response, after `finish`
   // when the answer went out whole, and alone when the connection was lost first.
   function writeLine(this: LoggedResponse): void {
     const statusCode = this.statusCode;
+    if (observe) {
+      // A route pattern keeps the label set small (`/api/v4/users/:id`, never each id); a request no route took is `unmatched`.
+      const route = typeof this.req.route?.path === 'string' ? this.req.route.path : 'unmatched';
+      observe(this.req.method ?? 'GET', route, statusCode, (Date.now() - (this[STARTED_AT] ?? Date.now())) / 1000);
+    }
     const level = statusCode >= 500 ? 'error' : 'info';
     if (!logger.isLevelEnabled(level)) return;
     const req = this.req;
