@@ -43,11 +43,13 @@ export class UserEventsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<unknown[]> {
     const key = String(req.params.id_or_username);
-    const found = /^\d+$/.test(key) ? await this.users.identityOf(Number(key)) : await this.users.byUsername(key);
-    if (!found) throw new UserNotFoundError();
+    // An id goes straight to the one read; a username is resolved to its id first.
+    const userId = /^\d+$/.test(key) ? Number(key) : (await this.users.byUsername(key))?.id;
+    if (userId === undefined) throw new UserNotFoundError();
     const viewer = caller ? { id: caller.user.id, isAdmin: caller.user.isAdmin } : null;
-    const [subject] = await this.queries.execute(new GetUserBasics([found.id], viewer));
+    const [subject] = await this.queries.execute(new GetUserBasics([userId], viewer));
     if (!subject) throw new UserNotFoundError();
+    const found = { id: subject.id };
     const filter = {
       action: params.action ?? null,
       targetType: params.target_type ? TARGET_TYPE_FILTERS[params.target_type] : null,
@@ -64,8 +66,10 @@ export class UserEventsController {
         if (!subject.profileReadable) return { rows: [], total: 0 };
         const page = await this.events.page(found.id, filter, eventViewer, offset, limit);
         // Events of a deleted user's contributions belong to the ghost user: show whoever the row names.
-        const authorIds = [...new Set(page.rows.map((row) => row.author_id))];
-        const authors = new Map((await this.queries.execute(new GetUserBasics(authorIds))).map((author) => [author.id, author.entity]));
+        // The user's own entity is read already; only another author (the ghost) needs a read.
+        const authors = new Map<number, Record<string, unknown>>([[subject.id, subject.entity]]);
+        const others = [...new Set(page.rows.map((row) => row.author_id))].filter((id) => !authors.has(id));
+        for (const author of others.length > 0 ? await this.queries.execute(new GetUserBasics(others)) : []) authors.set(author.id, author.entity);
         return { rows: page.rows.map((row) => presentContributionEvent(row, authors.get(row.author_id) ?? null)), total: page.total };
       },
       (entity) => entity,
