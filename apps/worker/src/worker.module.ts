@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityCoreModule, activeUsersRollupSchedule, auditReconcileSchedule, auditRelayRoute } from '@app/activity';
 import { CredentialsCoreModule, emailConfirmationRelayRoute } from '@app/credentials';
-import { AsyncConsumerRunner, AuditMappingRegistry, EventRelay, EventStoreModule, RELAY_ROUTES } from '@app/eventstore';
+import { AsyncConsumerRunner, AuditMappingRegistry, chainVerificationSchedule, EventRelay, EventStoreModule, RELAY_ROUTES } from '@app/eventstore';
 import { IdentityCoreModule } from '@app/identity';
 import { ModerationCoreModule, moderatorRecordRelayRoute, rejectedUserRelayRoute } from '@app/moderation';
 import { SocialCoreModule, statusExpirySweepSchedule } from '@app/social';
@@ -66,7 +66,7 @@ export class WorkerModule {
         WorkerMetricsServer,
         // What the worker enqueues by itself; checked at boot against the job handlers.
         { provide: RELAY_ROUTES, inject: [AuditMappingRegistry], useFactory: (audit: AuditMappingRegistry) => [auditRelayRoute(audit), rejectedUserRelayRoute, moderatorRecordRelayRoute, emailConfirmationRelayRoute] },
-        { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config), statusExpirySweepSchedule(config), activeUsersRollupSchedule(config)] },
+        { provide: JOB_SCHEDULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => [auditReconcileSchedule(config), statusExpirySweepSchedule(config), activeUsersRollupSchedule(config), chainVerificationSchedule(config)] },
       ],
       exports: [EventRelay, QueueWorkers, WorkerHost, WorkerMetricsServer],
     };

@@ -9,10 +9,12 @@ import { AsyncConsumerRunner } from './subscriptions/async-consumer-runner.js';
 import { AuditMappingRegistry } from './audit/audit-mapping-registry.js';
 import { UpcasterRegistry } from './upcasting/upcaster-registry.js';
 import { RelayMetrics } from './relay/relay-metrics.js';
+import { ChainMetrics } from './integrity/chain-metrics.js';
+import { ChainVerifier } from './integrity/chain-verifier.service.js';
 
 @Global()
 @Module({
-  providers: [EventStore, CommandPath, CommitNotifier, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry, RelayMetrics],
-  exports: [EventStore, CommandPath, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry],
+  providers: [EventStore, CommandPath, CommitNotifier, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry, RelayMetrics, ChainMetrics, ChainVerifier],
+  exports: [EventStore, CommandPath, ProjectionRegistry, ProjectionRebuilder, AsyncConsumerRegistry, AsyncConsumerRunner, UpcasterRegistry, AuditMappingRegistry, ChainVerifier],
 })
 export class EventStoreModule {}

@@ -17,3 +17,6 @@ export * from './upcasting/upcaster-registry.js';
 export * from './audit/audit-mapping-registry.js';
 export * from './projections/per-user-row.projection.js';
 export * from './commands/command-path.js';
+export * from './integrity/event-seals.js';
+export * from './integrity/chain-verifier.js';
+export * from './integrity/chain-verifier.service.js';

@@ -9,6 +9,8 @@ const CONTEXT_SCHEMAS = ['identity', 'credentials', 'moderation', 'social', 'act
 const WRITTEN_BESIDE_THE_LOG = ['identity.user_password_hashes', 'identity.user_avatars', 'credentials.user_totp_secrets', 'credentials.user_recovery_codes'];
 /** Tables another service's read models or a worker fill (not inline projections). */
 const FILLED_BY_WORKERS = ['activity.audit_events', 'activity.active_user_rollups'];
+/** Tables the admin browser session writes (sign-in and sign-out), beside the log on purpose: sessions are not events. */
+const WRITTEN_BY_ADMIN_SESSIONS = ['credentials.admin_sessions'];
 /** Tables a migration fills once and nothing writes after (the instance's secrets). */
 const WRITTEN_BY_MIGRATIONS = ['credentials.instance_secrets'];
 /** One row per user in each context that keeps per-user columns of its own. */
@@ -44,10 +46,10 @@ describe('one owner per table: a schema per context, written only by that contex
       `SELECT schemaname || '.' || tablename AS name FROM pg_tables WHERE schemaname = ANY($1) ORDER BY 1`,
       [CONTEXT_SCHEMAS],
     );
-    const writers = [...projected, ...WRITTEN_BESIDE_THE_LOG, ...FILLED_BY_WORKERS, ...WRITTEN_BY_MIGRATIONS];
+    const writers = [...projected, ...WRITTEN_BESIDE_THE_LOG, ...FILLED_BY_WORKERS, ...WRITTEN_BY_MIGRATIONS, ...WRITTEN_BY_ADMIN_SESSIONS];
     for (const { name } of tables) expect(`${name}: ${writers.filter((writer) => writer === name).length} writer(s)`).toBe(`${name}: 1 writer(s)`);
     const publicTables = await ctx.db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'typeorm%' ORDER BY 1`);
-    expect(publicTables.map((row) => row.tablename)).toEqual(['es_events', 'es_snapshots', 'es_streams', 'es_subscriptions']);
+    expect(publicTables.map((row) => row.tablename)).toEqual(['es_chain_verifications', 'es_event_seals', 'es_events', 'es_snapshots', 'es_streams', 'es_subscriptions']);
   });
 
   it("a new user gets a row in each context's per-user table, and loses them when deleted", async () => {

@@ -142,6 +142,9 @@ class OtherQueuesHandler {
   @JobHandler(QueueName.Activity, JobName.ActivityRecordUserActivity)
   async activity(): Promise<void> {}
 
+  @JobHandler(QueueName.Audit, JobName.AuditVerifyChains)
+  async verifyChains(): Promise<void> {}
+
   @JobHandler(QueueName.Activity, JobName.ActivityRollUpActiveUsers)
   async activeUsers(): Promise<void> {}
 

@@ -292,6 +292,7 @@ export class EventStore {
        INSERT INTO es_events (event_id, stream_id, stream_version, event_type, schema_version, data, metadata)
        SELECT v.event_id, $1, stream.version - $2 + v.ord, v.event_type, v.schema_version, v.data, $${metadataParam}::jsonb
          FROM stream, (VALUES ${rows.join(', ')}) AS v(event_id, ord, event_type, schema_version, data)
+        ORDER BY v.ord
        RETURNING ${EVENT_COLUMNS}`,
       params,
     );

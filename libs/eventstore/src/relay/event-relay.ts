@@ -5,6 +5,7 @@ import { EVENTS_CHANNEL } from '../append/event-store.js';
 import type { StoredEvent } from '@app/kernel';
 import { readCheckpoint, storeCheckpoint, type Checkpoint } from '../subscriptions/checkpoint-store.js';
 import { readCommittedAfter } from '../subscriptions/read-committed-after.js';
+import { readSealHead, sealEvents, type SealHead } from '../integrity/event-seals.js';
 import { UpcasterRegistry } from '../upcasting/upcaster-registry.js';
 import { RELAY_ROUTES, type RelayedEventJob, type RelayRoute } from './relay-route.js';
 
@@ -16,7 +17,9 @@ const BATCH_SIZE = 500;
  * Moves committed events to BullMQ. The event table is the outbox: the relay reads
  * after its checkpoint (xid8-safe), enqueues with job ids derived from event ids, and
  * only then advances the checkpoint, so a crash repeats delivery instead of losing it
- * and the deterministic ids make the repeat harmless. One relay is active at a time,
+ * and the deterministic ids make the repeat harmless. The checkpoint moves in one transaction
+ * with the seals of the events delivered (the log's second hash chain, in this same order).
+ * One relay is active at a time,
  * under an advisory lock; another worker takes over when it dies.
  */
 @Injectable()
@@ -27,6 +30,7 @@ export class EventRelay {
   private loopDone: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private checkpoint: Checkpoint | null = null;
+  private sealHead: SealHead | null = null;
   private lockHeld = false;
   delivered = 0;
 
@@ -92,7 +96,17 @@ export class EventRelay {
     await this.enqueue(events);
     const last = events[events.length - 1];
     const next = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-    await storeCheckpoint(sql, RELAY_SUBSCRIPTION_ID, next);
+    await client.query('BEGIN');
+    try {
+      const head = await sealEvents(sql, this.sealHead ?? (await readSealHead(sql)), events);
+      await storeCheckpoint(sql, RELAY_SUBSCRIPTION_ID, next);
+      await client.query('COMMIT');
+      this.sealHead = head;
+    } catch (error) {
+      this.sealHead = null;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
     this.checkpoint = next;
     this.delivered += events.length;
     return events.length;
@@ -141,6 +155,7 @@ export class EventRelay {
     const client = this.client;
     this.client = null;
     this.checkpoint = null;
+    this.sealHead = null;
     this.lockHeld = false;
     if (client) await client.end().catch(() => undefined);
   }

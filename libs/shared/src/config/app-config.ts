@@ -43,6 +43,8 @@ export interface AppConfig {
   statusExpirySweepIntervalMs: number;
   /** How often the worker recomputes the daily and monthly active-user figures (ACTIVE_USERS_ROLLUP_INTERVAL_MS). */
   activeUsersRollupIntervalMs: number;
+  /** How often the worker verifies the log's two hash chains (AUDIT_VERIFY_INTERVAL_MS). */
+  auditVerifyIntervalMs: number;
   /** Where the worker serves `/-/metrics` (WORKER_METRICS_PORT, 0: not at all; WORKER_METRICS_HOST). */
   workerMetricsPort: number;
   workerMetricsHost: string;
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditReconcileGraceSeconds: intFromEnv(env, 'AUDIT_RECONCILE_GRACE_SECONDS', 60),
     statusExpirySweepIntervalMs: positiveIntFromEnv(env, 'STATUS_EXPIRY_SWEEP_INTERVAL_MS', 60_000),
     activeUsersRollupIntervalMs: positiveIntFromEnv(env, 'ACTIVE_USERS_ROLLUP_INTERVAL_MS', 3_600_000),
+    auditVerifyIntervalMs: positiveIntFromEnv(env, 'AUDIT_VERIFY_INTERVAL_MS', 86_400_000),
     workerMetricsPort: intFromEnv(env, 'WORKER_METRICS_PORT', 9464),
     workerMetricsHost: env.WORKER_METRICS_HOST || '0.0.0.0',
     statusExpiryTimeScale: positiveIntFromEnv(env, 'STATUS_EXPIRY_TIME_SCALE', 1),

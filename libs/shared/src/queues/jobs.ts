@@ -9,6 +9,7 @@ import { JobName, QueueName } from './queue-names.js';
 export const JOBS: Readonly<Record<JobName, QueueName>> = {
   [JobName.AuditRecordEvent]: QueueName.Audit,
   [JobName.AuditReconcile]: QueueName.Audit,
+  [JobName.AuditVerifyChains]: QueueName.Audit,
   [JobName.ActivityRecordUserActivity]: QueueName.Activity,
   [JobName.ActivityRollUpActiveUsers]: QueueName.Activity,
   [JobName.ModerationDeleteRejectedUser]: QueueName.Moderation,

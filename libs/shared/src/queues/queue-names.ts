@@ -15,6 +15,7 @@ export enum QueueName {
 export enum JobName {
   AuditRecordEvent = 'audit.record-event',
   AuditReconcile = 'audit.reconcile',
+  AuditVerifyChains = 'audit.verify-chains',
   ActivityRecordUserActivity = 'activity.record-user-activity',
   ActivityRollUpActiveUsers = 'activity.roll-up-active-users',
   ModerationDeleteRejectedUser = 'moderation.delete-rejected-user',
