@@ -71,9 +71,9 @@ async function migrateTemplateOnce(template: string): Promise<void> {
   }
 }
 
-/** One template per set of migrations: a new migration makes a new template. */
+/** One template per set of migrations: a new migration, or an edit to one (its class's source), makes a new template. */
 function templateName(): string {
-  const names = MIGRATIONS.map((migration) => migration.name).join(',');
+  const names = MIGRATIONS.map((migration) => `${migration.name}:${migration.toString()}`).join(',');
   let hash = 0;
   for (const char of names) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return `${TEST_DB_PREFIX}template_${hash.toString(36)}`;

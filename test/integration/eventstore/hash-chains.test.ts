@@ -77,6 +77,15 @@ describe('hash chains: every edit or removal of a stored event is caught where i
   });
   afterAll(async () => ctx?.close());
 
+  it("the worker verifies on its schedule from the start (the job audit.verify-chains), leaving the outcome for the metrics", async () => {
+    const recorded = await eventually(
+      async () => (await ctx.db.query<{ intact: boolean }>('SELECT intact FROM es_chain_verifications ORDER BY id LIMIT 1'))[0],
+      15_000,
+      "the worker's first scheduled verification",
+    );
+    expect(recorded.intact).toBe(true);
+  });
+
   it('an untouched log verifies intact: every event checked and sealed, and the outcome is kept for the metrics', async () => {
     const result = await ctx.api.get(ChainVerifier).verify();
     const events = await count('SELECT count(*) AS n FROM es_events');
