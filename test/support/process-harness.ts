@@ -4,8 +4,8 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { removeRedisKeys, TEST_REDIS_URL } from './redis-keys.js';
 import { assertTestDatabase, databaseUrl, dropDatabase, TEST_DB_PREFIX, withAdminClient } from './test-database.js';
 
 /**
@@ -21,7 +21,7 @@ export const ENTRY_POINTS = {
 } as const;
 export type EntryPoint = keyof typeof ENTRY_POINTS;
 
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = TEST_REDIS_URL;
 
 /** Fails with a clear message when the service has not been built. */
 export function requireBuiltService(): void {
@@ -74,18 +74,7 @@ export async function queryDatabase<T extends Record<string, unknown>>(name: str
 export async function cleanUp(databaseName: string, queuePrefix: string): Promise<void> {
   await dropDatabase(databaseName);
   if (!queuePrefix.startsWith('proc-test-')) throw new Error(`Refusing to delete Redis keys under "${queuePrefix}"`);
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await removeRedisKeys(REDIS_URL, queuePrefix);
 }
 
 export function uniqueQueuePrefix(label: string): string {

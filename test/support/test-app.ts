@@ -9,9 +9,11 @@ import { WorkerHost } from '../../apps/worker/src/worker.module.js';
 import { EventStore } from '../../libs/eventstore/src/index.js';
 import { USER_STATE_CHANGED, userStateStreamId, type UserStateName } from '../../libs/moderation/src/events.js';
 import { Database, loadConfig, type AppConfig } from '../../libs/shared/src/index.js';
+import { removeRedisKeys, TEST_REDIS_URL } from './redis-keys.js';
 import { createTestDatabase, dropDatabase } from './test-database.js';
 
 export const ROOT_TOKEN = 'glpat-test-root-token-0123456789';
+
 
 export interface TestContext {
   config: AppConfig;
@@ -35,6 +37,7 @@ export async function startTestApp(label: string, overrides: Partial<AppConfig> 
   const config: AppConfig = {
     ...loadConfig({}),
     databaseUrl: database.url,
+    redisUrl: TEST_REDIS_URL,
     externalUrl: 'http://gitlab.test',
     rootPersonalAccessToken: ROOT_TOKEN,
     queuePrefix: `test-${database.name}`,
@@ -71,6 +74,7 @@ export async function startTestApp(label: string, overrides: Partial<AppConfig> 
     async close() {
       await ctx.stopWorker();
       await api.close();
+      await removeRedisKeys(config.redisUrl, config.queuePrefix);
       await dropDatabase(database.name);
     },
   };

@@ -1,3 +1,4 @@
+import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createUserWithToken, eventually, startTestApp, unique, type CreatedUser, type TestContext } from '../../support/test-app.js';
 
@@ -120,7 +121,11 @@ describe('audit events: written by the worker, read through GET /audit_events', 
     expect(row).toMatchObject({ author_id: actor.id, entity_id: subject.id, entity_type: 'User' });
 
     const [{ password_hash: hash }] = await ctx.db.query<{ password_hash: string }>('SELECT password_hash FROM identity.user_password_hashes WHERE user_id = $1', [subject.id]);
-    expect(hash.length).toBeGreaterThan(20);
+    // An Argon2id string (not the password, nor any part of it), which verifies against the password and no other.
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{40,}$/);
+    for (let at = 0; at + 6 <= secret.length; at += 1) expect(hash).not.toContain(secret.slice(at, at + 6));
+    expect(await argon2.verify(hash, secret)).toBe(true);
+    expect(await argon2.verify(hash, `${secret}x`)).toBe(false);
     const audits = await ctx.db.query<{ text: string }>('SELECT details::text AS text FROM activity.audit_events WHERE entity_id = $1', [subject.id]);
     const events = await ctx.db.query<{ text: string }>("SELECT data::text || ' ' || metadata::text AS text FROM es_events WHERE stream_id = $1", [
       `identity.user-${subject.id}`,

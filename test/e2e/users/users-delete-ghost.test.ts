@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUserWithToken, startTestApp, unique, type TestContext } from '../../support/test-app.js';
+import { createUserWithToken, eventually, startTestApp, unique, type TestContext } from '../../support/test-app.js';
 
 /**
  * The Ghost user (reference §7): a soft deletion moves contributions to it, so it must
@@ -9,6 +9,16 @@ import { createUserWithToken, startTestApp, unique, type TestContext } from '../
 
 async function ghosts(ctx: TestContext): Promise<{ id: string; username: string; user_type: string }[]> {
   return ctx.db.query("SELECT id::text AS id, username, user_type FROM identity.users WHERE user_type = 'ghost' ORDER BY id");
+}
+
+/** The deletion as stored in the user's stream: the handover to the ghost is recorded there, for every read model and the audit. */
+async function deletionEvent(ctx: TestContext, userId: number): Promise<{ hard_delete: boolean; ghost_user_id: number | null }> {
+  const rows = await ctx.db.query<{ data: { hard_delete: boolean; ghost_user_id: number | null } }>(
+    "SELECT data FROM es_events WHERE stream_id = $1 AND event_type = 'identity.user_deleted'",
+    [`identity.user-${userId}`],
+  );
+  expect(rows).toHaveLength(1);
+  return rows[0].data;
 }
 
 describe('DELETE /api/v4/users/:id and the ghost user', () => {
@@ -45,6 +55,29 @@ describe('DELETE /api/v4/users/:id and the ghost user', () => {
     expect(lookup.status).toBe(200);
     expect(lookup.body).toHaveLength(1);
     expect(lookup.body[0]).toMatchObject({ id: Number(rows[0].id), username: 'ghost', name: 'Ghost User', is_admin: false });
+  });
+
+  it("the stored deletion event names the ghost user's id for a soft delete and null for a hard one; the audit row says which it was", async () => {
+    const [ghost] = await ghosts(ctx);
+    const soft = await victim();
+    const hard = await victim();
+    expect((await ctx.http.delete(`/api/v4/users/${soft.id}`).set('PRIVATE-TOKEN', ctx.rootToken)).status).toBe(204);
+    expect((await ctx.http.delete(`/api/v4/users/${hard.id}`).set('PRIVATE-TOKEN', ctx.rootToken).query({ hard_delete: true })).status).toBe(204);
+    expect(await deletionEvent(ctx, soft.id)).toMatchObject({ hard_delete: false, ghost_user_id: Number(ghost.id) });
+    expect(await deletionEvent(ctx, hard.id)).toMatchObject({ hard_delete: true, ghost_user_id: null });
+    await ctx.startWorker();
+    const messages = await eventually(async () => {
+      const rows = await ctx.db.query<{ entity_id: string; message: string }>(
+        `SELECT entity_id::text AS entity_id, details->>'custom_message' AS message FROM activity.audit_events
+          WHERE event_name = 'user_destroyed' AND entity_id = ANY($1::bigint[]) ORDER BY entity_id`,
+        [[soft.id, hard.id]],
+      );
+      return rows.length === 2 ? rows : undefined;
+    }, 15_000, 'the deletions\' audit rows');
+    expect(messages).toEqual([
+      { entity_id: String(soft.id), message: `User ${soft.username} deleted` },
+      { entity_id: String(hard.id), message: `User ${hard.username} deleted with hard delete` },
+    ]);
   });
 
   it('a second soft deletion (hard_delete=false in JSON) reuses the same ghost user', async () => {
@@ -95,6 +128,8 @@ describe('when a real user already holds the name ghost', () => {
     const rows = await ghosts(ctx);
     expect(rows).toHaveLength(1);
     expect(rows[0].username).toBe('ghost1');
+    // The contributions go to the ghost user, not to the real user who holds the name `ghost`.
+    expect(await deletionEvent(ctx, user.id)).toMatchObject({ hard_delete: false, ghost_user_id: Number(rows[0].id) });
     const kept = await ctx.http.get(`/api/v4/users/${real.id}`).set('PRIVATE-TOKEN', ctx.rootToken);
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ username: 'ghost', email: 'real-ghost@example.org' });
