@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import { accessLog, answerClientErrorsAsJson, CallerDirectory, httpRequestMetrics, QueueRegistry, sendJsonWithoutCharset, ServiceMetrics, shutdownState, type AppConfig } from '@app/shared';
+import { accessLog, answerClientErrorsAsJson, CallerDirectory, Database, httpRequestMetrics, QueueRegistry, sendJsonWithoutCharset, ServiceMetrics, shutdownState, type AppConfig } from '@app/shared';
+import { AuditEventsRepository } from '@app/activity';
+import { adminArea } from './admin/admin-area.js';
 import { ApiModule } from './app.module.js';
 import { buildOpenApiDocument } from './ops/openapi.js';
 import { OpenApiDocument } from './ops/openapi.controller.js';
 import { openApiDocsPage } from './ops/openapi-docs-page.js';
-import { queueDashboard } from './ops/queue-dashboard.js';
 
 /**
  * Builds the API application (used by main and by the e2e tests). `exitOnSignal`: once a
@@ -33,8 +34,15 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
     if (shutdownState.draining) res.setHeader('Connection', 'close');
     next();
   });
-  const dashboard = queueDashboard(app.get(QueueRegistry), app.get(CallerDirectory));
-  app.use(dashboard.path, dashboard.guard, dashboard.router);
+  const admin = adminArea({
+    config,
+    db: app.get(Database),
+    directory: app.get(CallerDirectory),
+    auditEvents: app.get(AuditEventsRepository),
+    queues: app.get(QueueRegistry),
+  });
+  app.use(admin.path, admin.router);
+  app.use(admin.legacyPath, admin.legacyRedirect);
   const docs = openApiDocsPage(config.externalUrl);
   app.use(docs.path, docs.router);
   app.get(OpenApiDocument).value = buildOpenApiDocument(app, config.externalUrl);

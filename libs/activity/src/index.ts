@@ -3,3 +3,6 @@ export { AuditWorker, auditRelayRoute, auditReconcileSchedule } from './applicat
 export { auditEventDraft, auditEventDrafts, type AuditEventDraft } from './domain/audit-event/audit-event-draft.js';
 export { LastActivityLookup } from './infrastructure/last-activity.lookup.js';
 export { activeUsersRollupSchedule } from './application/workers/active-users-rollup.worker.js';
+export { AuditEventsRepository, type AuditEventFilter, type AuditEventPosition, type AuditEventRow } from './infrastructure/audit-events.repository.js';
+export { decodeAuditCursor, encodeAuditCursor } from './api/audit-event-cursor.js';
+export { streamAuditEventsCsv } from './api/audit-events-csv.js';

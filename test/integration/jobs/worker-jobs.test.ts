@@ -1,3 +1,4 @@
+import { signIn } from '../../support/admin-sign-in.js';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Injectable, Module, type INestApplicationContext, type Provider } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
@@ -114,7 +115,8 @@ describe('worker: every job runs through the handler that declared it', () => {
     expect(metrics.status).toBe(200);
     const queues = new Set([...metrics.text.matchAll(/^gitlab_users_queue_jobs\{[^}]*queue="([^"]+)"/gm)].map((match) => match[1]));
     expect([...queues].sort()).toEqual(declaredQueues().sort());
-    const dashboard = await ctx.http.get('/-/queues/api/queues').auth('operator', ctx.rootToken);
+    const admin = await signIn(ctx, ctx.rootToken);
+    const dashboard = await ctx.http.get('/admin/queues/api/queues').set('Cookie', admin.cookie);
     expect(dashboard.status).toBe(200);
     expect((dashboard.body as { queues: { name: string }[] }).queues.map((shown) => shown.name).sort()).toEqual(declaredQueues().sort());
   });

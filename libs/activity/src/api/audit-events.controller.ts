@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import { Controller, Get, Inject, Logger, Req, Res } from '@nestjs/common';
-import { stringify } from 'csv-stringify';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import {
   APP_CONFIG,
@@ -21,13 +19,8 @@ import {
 } from '@app/shared';
 import { AuditEventsRepository, type AuditEventFilter, type AuditEventRow } from '../infrastructure/audit-events.repository.js';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-event-cursor.js';
+import { streamAuditEventsCsv } from './audit-events-csv.js';
 import { AuditEventFilterParams, ListAuditEventsParams } from './dto/list-audit-events.params.js';
-
-/** Rows read per round trip while exporting: the export holds no more than this in memory, whatever the log's size. */
-const EXPORT_BATCH = 1000;
-
-/** The export's columns: the reviewer's questions first (when, who, to whom, what), then everything else as JSON. */
-const CSV_COLUMNS = ['id', 'created_at', 'author_id', 'author_name', 'entity_type', 'entity_id', 'target_details', 'event_name', 'message', 'ip_address', 'details'];
 
 function present(row: AuditEventRow): Record<string, unknown> {
   return {
@@ -39,24 +32,6 @@ function present(row: AuditEventRow): Record<string, unknown> {
     details: row.details,
     created_at: row.created_at.toISOString(),
   };
-}
-
-function csvRecord(row: AuditEventRow): unknown[] {
-  const details = row.details as Record<string, unknown>;
-  const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
-  return [
-    row.id,
-    row.created_at.toISOString(),
-    row.author_id,
-    text(details.author_name),
-    row.entity_type,
-    row.entity_id,
-    text(details.target_details),
-    row.event_name,
-    text(details.custom_message),
-    text(details.ip_address),
-    JSON.stringify(details),
-  ];
 }
 
 function filterOf(params: ParsedParams<AuditEventFilterParams>): AuditEventFilter {
@@ -80,8 +55,6 @@ function filterOf(params: ParsedParams<AuditEventFilterParams>): AuditEventFilte
 @Authenticate('required')
 @NumericParams('id')
 export class AuditEventsController {
-  private readonly logger = new Logger(AuditEventsController.name);
-
   constructor(
     private readonly auditEvents: AuditEventsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -109,11 +82,7 @@ export class AuditEventsController {
     return result.rows.map(present);
   }
 
-  /**
-   * Every row of a filter as CSV, streamed: read in keyset batches and written as the client takes
-   * them (a slow reader pauses the reads), so memory stays flat for a log of any size. Declared
-   * before `:id` so that Express routes `export` here.
-   */
+  /** Every row of a filter as CSV, streamed. Declared before `:id` so that Express routes `export` here. */
   @Get('audit_events/export')
   async export(
     @CurrentCaller() caller: Caller | undefined,
@@ -121,32 +90,7 @@ export class AuditEventsController {
     @Res() res: Response,
   ): Promise<void> {
     requireAdmin(caller);
-    const filter = filterOf(params);
-    res.status(200);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="audit-events-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
-    const csv = stringify({ header: true, columns: CSV_COLUMNS });
-    csv.pipe(res);
-    let closed = false;
-    const gone = once(res, 'close').then(() => (closed = true));
-    try {
-      let after = null;
-      for (;;) {
-        const { rows, positions } = await this.auditEvents.keysetPage(filter, after, EXPORT_BATCH);
-        for (const row of rows) {
-          // A reader that went away never drains the stream: stop waiting for it then.
-          if (!csv.write(csvRecord(row))) await Promise.race([once(csv, 'drain'), gone]);
-          if (closed) break;
-        }
-        if (rows.length < EXPORT_BATCH || closed) break;
-        after = positions[positions.length - 1];
-      }
-      csv.end();
-    } catch (error) {
-      // The status and part of the file are sent already: cut the download short so the client sees it failed.
-      this.logger.error({ reason: error instanceof Error ? error.message : String(error) }, 'The audit export failed part way; the download was cut short');
-      res.destroy(error instanceof Error ? error : undefined);
-    }
+    await streamAuditEventsCsv(this.auditEvents, filterOf(params), res);
   }
 
   @Get('audit_events/:id')

@@ -50,6 +50,8 @@ export interface AppConfig {
   workerMetricsHost: string;
   /** `clear_status_after` lengths are divided by this (1 in production; tests and demos shorten them). */
   statusExpiryTimeScale: number;
+  /** How long an admin browser session lasts after sign-in, whatever its use (ADMIN_SESSION_TTL_SECONDS, 8 hours by default). */
+  adminSessionTtlSeconds: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerMetricsPort: intFromEnv(env, 'WORKER_METRICS_PORT', 9464),
     workerMetricsHost: env.WORKER_METRICS_HOST || '0.0.0.0',
     statusExpiryTimeScale: positiveIntFromEnv(env, 'STATUS_EXPIRY_TIME_SCALE', 1),
+    adminSessionTtlSeconds: positiveIntFromEnv(env, 'ADMIN_SESSION_TTL_SECONDS', 8 * 3600),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
     usersGetByIdIntervalSeconds: positiveIntFromEnv(env, 'USERS_GET_BY_ID_INTERVAL_SECONDS', 600),

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestContext } from '../../support/test-app.js';
+import { signIn, type AdminBrowser } from '../../support/admin-sign-in.js';
 
 /**
- * The queue dashboard works with no Internet access and with the credentials given only in the
- * URL (`http://x:TOKEN@host/-/queues/`), where browsers do not resend them for the page's own
- * requests: every file the page loads is served here without credentials, and nothing points to
- * another host. Queue data stays behind the admin token.
+ * The queue dashboard (`/admin/queues/`) works with no Internet access: nothing the page loads
+ * points to another host, and its own files (scripts, styles, locales) are served without a
+ * session. The page and its queue data stay behind the admin session.
  */
 
-const DASHBOARD = '/-/queues/';
+const DASHBOARD = '/admin/queues/';
 /** Stands for this server when resolving the page's relative URLs. */
 const HERE = 'http://dashboard.test';
 
@@ -26,15 +26,19 @@ function cssReferences(css: string): string[] {
   return [...urls, ...imports].filter((ref) => !ref.startsWith('data:') && !ref.startsWith('#'));
 }
 
-describe('queue dashboard: self-contained, its files public, its data behind the admin token', () => {
+describe('queue dashboard: self-contained, its files public, its data behind the admin session', () => {
   let ctx: TestContext;
+  let browser: AdminBrowser;
   let html: string;
   let base: URL;
+  let policy: string;
 
   beforeAll(async () => {
     ctx = await startTestApp('queue-dashboard');
-    const page = await ctx.http.get(DASHBOARD).auth('x', ctx.rootToken);
+    browser = await signIn(ctx, ctx.rootToken);
+    const page = await ctx.http.get(DASHBOARD).set('Cookie', browser.cookie);
     expect(page.status).toBe(200);
+    policy = page.headers['content-security-policy'] as string;
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     html = page.text;
     const baseHref = /<base\s+href=["']([^"']+)["']/i.exec(html)?.[1];
@@ -49,10 +53,23 @@ describe('queue dashboard: self-contained, its files public, its data behind the
     return url.pathname + url.search;
   }
 
-  it('the page itself still needs the admin token', async () => {
+  it('the page itself still needs the admin session: without one, the sign-in form', async () => {
     const res = await ctx.http.get(DASHBOARD);
-    expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toMatch(/^Basic /);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/sign_in?return_to=%2Fadmin%2Fqueues%2F');
+  });
+
+  it('runs no inline script and its policy names no other host: only its own files execute', async () => {
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      // Either a file of its own, or inline data the browser never runs.
+      if (body.trim() !== '') expect(attributes).toMatch(/type="application\/json"/);
+      else expect(attributes).toMatch(/\bsrc="static\//);
+    }
+    expect(policy).toMatch(/script-src 'self'(;|$)/);
+    expect(policy).toMatch(/frame-ancestors 'none'/);
+    expect(policy).not.toMatch(/https?:|\*|unsafe-eval/);
   });
 
   it('names no other host: no fonts.googleapis, no absolute http(s) URL in the page or its styles', async () => {
@@ -116,26 +133,26 @@ describe('queue dashboard: self-contained, its files public, its data behind the
     }
   });
 
-  it('queue data and actions still answer 401 without the admin token, and 200 with it', async () => {
+  it('queue data and actions answer 401 without the admin session (HTTP Basic no longer counts), and 200 with it', async () => {
     const anonymous = await ctx.http.get(`${base.pathname}api/queues`);
     expect(anonymous.status).toBe(401);
-    expect(anonymous.body).toEqual({ message: '401 Unauthorized - sign in with an admin personal access token as the password' });
-    const wrong = await ctx.http.get(`${base.pathname}api/queues`).auth('x', 'glpat-not-a-token');
-    expect(wrong.status).toBe(401);
-    const pause = await ctx.http.put(`${base.pathname}api/queues/pause`);
+    expect(anonymous.body).toEqual({ message: "401 Unauthorized - Sign in at /admin/sign_in with an administrator's personal access token first." });
+    const basic = await ctx.http.get(`${base.pathname}api/queues`).auth('x', ctx.rootToken);
+    expect(basic.status).toBe(401);
+    const pause = await ctx.http.put(`${base.pathname}api/queues/pause`).set('Origin', 'http://gitlab.test');
     expect(pause.status).toBe(401);
-    const admin = await ctx.http.get(`${base.pathname}api/queues`).auth('x', ctx.rootToken);
+    const admin = await ctx.http.get(`${base.pathname}api/queues`).set('Cookie', browser.cookie);
     expect(admin.status).toBe(200);
     expect(Array.isArray(admin.body.queues)).toBe(true);
   });
 
-  it('the public files open no way around the token: escapes from static/ and writes there need it', async () => {
+  it('the public files open no way around the session: escapes from static/ and writes there need it', async () => {
     for (const path of [`${base.pathname}static/..%2Fapi/queues`, `${base.pathname}static/..%2F..%2Fapi/queues`]) {
       const res = await ctx.http.get(path);
       expect(res.status).not.toBe(200);
       expect(res.text).not.toMatch(/"queues"/);
     }
-    const post = await ctx.http.post(`${base.pathname}static/js/anything.js`);
+    const post = await ctx.http.post(`${base.pathname}static/js/anything.js`).set('Origin', 'http://gitlab.test');
     expect(post.status).toBe(401);
   });
 });
