@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newSshPublicKey } from '../../support/ssh-keys.js';
 import { createUserWithToken, eventually, startTestApp, type CreatedUser, type TestContext } from '../../support/test-app.js';
@@ -296,9 +297,12 @@ describe('impersonation tokens (/users/:user_id/impersonation_tokens)', () => {
     const rows = (await ctx.db.query<{ text: string }>('SELECT row_to_json(t)::text AS text FROM credentials.personal_access_tokens t')).map((row) => row.text).join('\n');
     expect(events.length).toBeGreaterThan(0);
     expect(rows.length).toBeGreaterThan(0);
+    const digests = new Set((await ctx.db.query<{ token_digest: string }>('SELECT token_digest FROM credentials.personal_access_tokens')).map((row) => row.token_digest));
     for (const secret of secrets) {
       expect(events).not.toContain(secret);
       expect(rows).not.toContain(secret);
+      // Kept as its SHA-256 digest, which is what a request's token is looked up by.
+      expect(digests.has(createHash('sha256').update(secret, 'utf8').digest('hex'))).toBe(true);
     }
   });
 });
