@@ -16,7 +16,8 @@ export async function readCommittedAfter(sql: Sql, checkpoint: Checkpoint, limit
     `SELECT ${EVENT_COLUMNS} FROM es_events
       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id, global_position
+      -- Qualified: the bare name would be the output column, transaction_id as text ('10' < '9').
+      ORDER BY es_events.transaction_id, es_events.global_position
       LIMIT $3`,
     [checkpoint.transactionId, checkpoint.globalPosition, limit],
   );
