@@ -10,7 +10,9 @@
 //
 // The seed writes the audit rows itself and then moves the relay checkpoint past its own events
 // (only when nothing else was appended meanwhile), so a worker started later does not re-deliver
-// a million `user_created` jobs in the middle of a benchmark.
+// a million `user_created` jobs in the middle of a benchmark. The relay seals what it delivers in
+// the transaction that moves its checkpoint, so the seed seals its events there too, with the
+// relay's own code and in its order: otherwise `npm run audit:verify` would report them unsealed.
 //
 // Usage: node bench/seed.mjs --users 100000 [--database-url URL] [--batch 5000] [--jobs 2] [--force]
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -82,9 +84,12 @@ const { AsyncConsumerRegistry, AuditMappingRegistry, EVENTS_CHANNEL, ProjectionR
   'libs/eventstore/src/index.js',
 );
 const { loadConfig } = await load('libs/shared/src/index.js');
+const { readSealHead, sealEvents } = await load('libs/eventstore/src/integrity/event-seals.js');
 const { createWorkerApp } = await load('apps/worker/src/create-worker-app.js');
 
 const RELAY_LOCK_KEY = 7_345_002; // EventRelay's advisory lock: held while a worker relays
+/** Events sealed per round trip: one read of positions, one of hashes, one INSERT of seals. */
+const SEAL_BATCH = 10_000;
 const runId = randomUUID();
 const correlationId = `bench-seed-${runId}`;
 
@@ -389,6 +394,35 @@ async function writeBatch(client, batch, passwordHash) {
     throw error;
   }
 }
+
+/**
+ * Seals every event after `checkpoint` as the relay would have on delivering it: in
+ * `(transaction_id, global_position)` order after the current seal head, with the relay's own
+ * `sealEvents`, on `client` inside the caller's transaction (the one that moves the checkpoint).
+ * The caller holds es_events in SHARE mode, so every event read here has committed.
+ */
+async function sealAsTheRelay(client, checkpoint) {
+  const sql = { query: async (text, params) => (await client.query(text, params)).rows };
+  let head = await readSealHead(sql);
+  let after = checkpoint;
+  let sealed = 0;
+  for (;;) {
+    // Aliased `tx`: an output column named transaction_id (text) is what ORDER BY would sort by.
+    const rows = (
+      await client.query(
+        `SELECT transaction_id::text AS tx, global_position AS pos FROM es_events
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          ORDER BY transaction_id, global_position LIMIT $3`,
+        [after.tx, after.pos, SEAL_BATCH],
+      )
+    ).rows;
+    if (rows.length === 0) return sealed;
+    const before = head.sealNumber;
+    head = await sealEvents(sql, head, rows.map((row) => ({ transactionId: row.tx, globalPosition: Number(row.pos) })));
+    sealed += head.sealNumber - before;
+    after = rows[rows.length - 1];
+  }
+}
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -470,12 +504,17 @@ async function main() {
   // Move the relay past this run's events, but only if nothing else was appended meanwhile
   // (anything else must still be delivered). The SHARE lock waits for in-flight appends.
   let checkpointMoved = false;
+  let sealed = 0;
+  let sealSeconds = 0;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('LOCK TABLE es_events IN SHARE MODE');
     const others = await undeliveredEvents(correlationId);
     if (others === 0 && !(await relayActive())) {
+      const t = performance.now();
+      sealed = await sealAsTheRelay(client, await relayCheckpoint());
+      sealSeconds = (performance.now() - t) / 1000;
       const [last] = (
         await client.query(
           `SELECT transaction_id::text AS tx, global_position AS pos FROM es_events
@@ -510,7 +549,7 @@ async function main() {
   let analyzeSeconds = 0;
   if (!opts.noAnalyze) {
     const t = performance.now();
-    await q(`ANALYZE ${writtenTables().join(', ')}`);
+    await q(`ANALYZE ${[...writtenTables(), 'es_event_seals'].join(', ')}`);
     analyzeSeconds = (performance.now() - t) / 1000;
   }
   const [after] = await q('SELECT count(*)::int AS users FROM identity.users');
@@ -518,6 +557,7 @@ async function main() {
   console.log(
     `Seeded ${fmt(opts.users)} users in ${fmt(seconds, 1)} s: ${fmt(opts.users / seconds)} users/s ` +
       `(${fmt((opts.users * written.length) / seconds)} rows/s across ${written.join(', ')})` +
+      `${checkpointMoved ? `; ${fmt(sealed)} events sealed in ${fmt(sealSeconds, 1)} s` : ''}` +
       `${opts.noAnalyze ? '' : `; ANALYZE ${fmt(analyzeSeconds, 1)} s`}. ${fmt(after.users)} users in ${databaseName(opts.databaseUrl)}.`,
   );
 }
