@@ -140,7 +140,7 @@ describe('fault: Redis is flushed, stopped and replaced under a running service'
       databaseName,
       `SELECT count(a.id)::text AS n FROM es_events e LEFT JOIN activity.audit_events a ON a.source_event_id = e.event_id
         WHERE (e.event_type = 'identity.user_created' AND e.data->>'username' LIKE 'outage%')
-           OR (e.event_type = 'identity.user_updated' AND e.data::text LIKE '%written while Redis was down%')
+           OR (e.event_type = 'identity.user_profile_updated' AND e.data::text LIKE '%written while Redis was down%')
         GROUP BY e.event_id`,
     );
     expect(rows.map((row) => Number(row.n))).toEqual([1, 1, 1, 1]);

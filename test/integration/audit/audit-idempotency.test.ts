@@ -114,7 +114,7 @@ describe('audit worker: idempotent and crash-safe', () => {
 
   /**
    * The running worker's relay has stored a checkpoint at the end of the log and no
-   * event job is left to run (the reconciliation scheduler's own delayed job aside).
+   * event job is left to run (the job schedulers' own delayed jobs aside: reconciliation, chain verification).
    */
   async function settled(): Promise<void> {
     const end = await logEnd();
@@ -125,7 +125,7 @@ describe('audit worker: idempotent and crash-safe', () => {
         const behind = BigInt(checkpoint.transactionId) < BigInt(end.transactionId) || (checkpoint.transactionId === end.transactionId && checkpoint.globalPosition < end.globalPosition);
         if (behind) return undefined;
         const pending = await auditQueue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
-        return pending.every((job) => job.name === JobName.AuditReconcile) ? true : undefined;
+        return pending.every((job) => job.repeatJobKey !== undefined || job.name === JobName.AuditReconcile) ? true : undefined;
       },
       15_000,
       'the relay to reach the end of the log and the audit queue to drain',
