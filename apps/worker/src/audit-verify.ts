@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { VERIFICATION_SNAPSHOT, verifyChains, verificationSummary, type ChainVerification } from '@app/eventstore';
-import { loadConfig, type Sql } from '@app/shared';
+import { clientSql, loadConfig, type Sql } from '@app/shared';
 
 const USAGE = `Usage: npm run audit:verify [-- --json]
   Walks every stream's hash chain and the relay's seal chain of the event log (DATABASE_URL),
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const client = new pg.Client({ connectionString: loadConfig().databaseUrl, application_name: 'gitlab-users-audit-verify' });
   await client.connect();
   try {
-    const sql: Sql = { query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[] };
+    const sql: Sql = clientSql(client);
     const transaction = async <T>(work: (tx: Sql) => Promise<T>): Promise<T> => {
       await client.query('BEGIN');
       try {

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { ChainVerifier, EventStore, VERIFICATION_SNAPSHOT, verifyChains, type ChainVerification } from '../../../libs/eventstore/src/index.js';
-import type { Sql } from '../../../libs/shared/src/index.js';
+import { clientSql, type Sql } from '../../../libs/shared/src/index.js';
 import { eventually, startTestApp, unique, type TestContext } from '../../support/test-app.js';
 
 const run = promisify(execFile);
@@ -51,7 +51,7 @@ describe('hash chains: every edit or removal of a stored event is caught where i
   async function verifyAfter(tamper: (sql: Sql) => Promise<unknown>): Promise<ChainVerification> {
     const client = new pg.Client({ connectionString: ctx.config.databaseUrl });
     await client.connect();
-    const sql: Sql = { query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[] };
+    const sql: Sql = clientSql(client);
     try {
       await client.query('BEGIN');
       await client.query(VERIFICATION_SNAPSHOT.replace(', READ ONLY', ''));

@@ -27,6 +27,12 @@ const LABELS: Record<FilterField | 'cursor', string> = {
 };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A row id typed by a person (a user id in a field, an event id in a link), or null when it is not one. */
+export function parseRecordId(text: string): number | null {
+  const id = /^\d{1,16}$/.test(text) ? Number(text) : NaN;
+  return isRecordId(id) ? id : null;
+}
 const DAY_MS = 86_400_000;
 
 /** Midnight UTC of a `YYYY-MM-DD` date input's value, or null for a day that does not exist. */
@@ -60,14 +66,15 @@ export function parseReviewQuery(query: Record<string, unknown>): ReviewQuery {
   const userId = (field: 'author_id' | 'target_user_id'): number | undefined => {
     const value = values[field];
     if (value === '') return undefined;
-    const id = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
-    if (!isRecordId(id) || id === 0) {
+    const id = parseRecordId(value);
+    if (id === null || id === 0) {
       errors.push(`${LABELS[field]}: "${value}" is not a user id. Enter a user's numeric id, such as 42.`);
       return undefined;
     }
     return id;
   };
-  filter.authorId = userId('author_id');
+  const author = userId('author_id');
+  if (author !== undefined) filter.authorId = author;
   const target = userId('target_user_id');
   if (target !== undefined) Object.assign(filter, { entityType: 'User', entityId: target });
 
@@ -82,7 +89,8 @@ export function parseReviewQuery(query: Record<string, unknown>): ReviewQuery {
     if (start === null) errors.push(`${LABELS[field]}: "${values[field]}" is not a date. Use the form YYYY-MM-DD, such as 2024-05-31.`);
     return start ?? undefined;
   };
-  filter.createdAfter = day('created_after');
+  const from = day('created_after');
+  if (from) filter.createdAfter = from;
   const until = day('created_before');
   if (until) filter.createdBefore = new Date(until.getTime() + DAY_MS);
   if (filter.createdAfter && until && filter.createdAfter > until) errors.push(`${LABELS.created_after} is later than ${LABELS.created_before.toLowerCase()}: swap the two dates.`);
@@ -96,7 +104,6 @@ export function parseReviewQuery(query: Record<string, unknown>): ReviewQuery {
       errors.push(`${LABELS.cursor}: this page link is damaged. Go back to the first page.`);
     }
   }
-  for (const key of Object.keys(filter) as (keyof AuditEventFilter)[]) if (filter[key] === undefined) delete filter[key];
   return { values, filter, after, cursor, errors };
 }
 

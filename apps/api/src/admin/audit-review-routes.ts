@@ -1,8 +1,7 @@
 import { encodeAuditCursor, streamAuditEventsCsv, type AuditEventsRepository } from '@app/activity';
 import express, { type Request, type Response, type Router } from 'express';
-import { isRecordId } from '@app/shared';
 import { refuse, sendPage, signedInAdmin } from './admin-responses.js';
-import { parseReviewQuery, reviewQueryString } from './audit-review-query.js';
+import { parseRecordId, parseReviewQuery, reviewQueryString } from './audit-review-query.js';
 import { auditDetailPage } from './views/audit-detail-page.js';
 import { auditListPage } from './views/audit-list-page.js';
 
@@ -35,8 +34,8 @@ export function auditReviewRoutes(auditEvents: AuditEventsRepository): Router {
   router.get('/:id', async (req: Request, res: Response) => {
     const admin = signedInAdmin(res)!;
     const raw = String(req.params.id);
-    const id = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
-    if (!isRecordId(id)) return refuse(req, res, 400, `"${raw}" is not an audit event id: event ids are numbers. Open events from the audit log.`);
+    const id = parseRecordId(raw);
+    if (id === null) return refuse(req, res, 400, `"${raw}" is not an audit event id: event ids are numbers. Open events from the audit log.`);
     const event = await auditEvents.findById(id);
     if (!event) return refuse(req, res, 404, `There is no audit event ${id}. Open events from the audit log.`);
     const query = parseReviewQuery(req.query as Record<string, unknown>);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import pg from 'pg';
-import { APP_CONFIG, eventJobId, QueueRegistry, type AppConfig, type Sql } from '@app/shared';
+import { APP_CONFIG, clientSql, eventJobId, QueueRegistry, type AppConfig } from '@app/shared';
 import { EVENTS_CHANNEL } from '../append/event-store.js';
 import type { StoredEvent } from '@app/kernel';
 import { readCheckpoint, storeCheckpoint, type Checkpoint } from '../subscriptions/checkpoint-store.js';
@@ -89,7 +89,7 @@ export class EventRelay {
   async pollOnce(): Promise<number> {
     const client = this.client;
     if (!client) throw new Error('relay is not connected');
-    const sql: Sql = { query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[] };
+    const sql = clientSql(client);
     this.checkpoint ??= await readCheckpoint(sql, RELAY_SUBSCRIPTION_ID);
     const events = await readCommittedAfter(sql, this.checkpoint, BATCH_SIZE, this.upcasters);
     if (events.length === 0) return 0;

@@ -10,6 +10,11 @@ export interface Sql {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** One dedicated connection (a `pg.Client` held for a session: the relay, a CLI) as `Sql`. */
+export function clientSql(client: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): Sql {
+  return { query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[] };
+}
+
 /** A lost connection becomes a 503 the filter can answer; any other error passes as it is. */
 function unavailableIfLost(error: unknown): unknown {
   return isConnectionLoss(error) && !(error instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(error) : error;
