@@ -211,10 +211,14 @@ describe('upcasting: stored v1 events are read as the current events', () => {
       return found.length ? found : undefined;
     }, 20_000, 'the audit row of the v1 token event');
     expect(legacyToken.details).toMatchObject({ target_details: `user-${user.id}`, entity_path: `user-${user.id}`, token_id: legacyTokenId, token_name: 'legacy' });
-    const [current] = await ctx.db.query<{ details: Record<string, unknown> }>(
-      "SELECT details FROM activity.audit_events WHERE event_name = 'personal_access_token_created' AND entity_id = $1 AND source_event_id <> $2",
-      [user.id, legacyTokenEventId],
-    );
+    // The audit worker runs jobs concurrently, so the older event's row may land after the v1 one's.
+    const [current] = await eventually(async () => {
+      const found = await ctx.db.query<{ details: Record<string, unknown> }>(
+        "SELECT details FROM activity.audit_events WHERE event_name = 'personal_access_token_created' AND entity_id = $1 AND source_event_id <> $2",
+        [user.id, legacyTokenEventId],
+      );
+      return found.length ? found : undefined;
+    }, 20_000, 'the audit row of the current token event');
     expect(current.details).toMatchObject({ target_details: user.username, entity_path: user.username, token_name: 'test' });
   });
 
