@@ -150,9 +150,13 @@ export function fmt(n, digits = 0) {
   return Number(n).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** Waits until the service at `api` answers its readiness probe (PostgreSQL and Redis up), or fails after `seconds`. */
-export async function waitReady(api, seconds = 100) {
+/**
+ * Waits until the service at `api` answers its readiness probe (PostgreSQL and Redis up), or fails
+ * after `seconds`, or as soon as `child` (the process started for it, when given) has exited.
+ */
+export async function waitReady(api, seconds = 100, child = null) {
   for (let i = 0; i < seconds * 4; i++) {
+    if (child && child.exitCode !== null) fail('the app exited during start-up; see its log');
     try {
       if ((await fetch(`${api}/-/readiness`)).status === 200) return;
     } catch {}

@@ -8,7 +8,7 @@
 // Usage: node bench/search.mjs [--database-url URL] [--port N] [--connections 8] [--duration 10]
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { assertLocal, BENCH_USERNAME_PREFIX, DEFAULT_ROOT_TOKEN, fail, fmt, parseArgs, sleep, startLauncher } from './common.mjs';
+import { assertLocal, BENCH_USERNAME_PREFIX, DEFAULT_ROOT_TOKEN, fail, fmt, parseArgs, startLauncher, waitReady } from './common.mjs';
 
 const USAGE = `Usage: node bench/search.mjs [options]
 
@@ -16,7 +16,8 @@ const USAGE = `Usage: node bench/search.mjs [options]
   --port N             port for the app started here (default 3917)
   --connections N      autocannon connections (default 8)
   --duration S         seconds per scenario, after a 2 s warm-up (default 10)
-  --root-token TOKEN   root's token (default: $ROOT_PERSONAL_ACCESS_TOKEN or ${DEFAULT_ROOT_TOKEN})`;
+  --root-token TOKEN   root's token (default: $ROOT_PERSONAL_ACCESS_TOKEN or ${DEFAULT_ROOT_TOKEN})
+  --only WORDS         run only the scenarios whose name contains one of these comma-separated words`;
 
 const opts = parseArgs(
   process.argv.slice(2),
@@ -26,6 +27,7 @@ const opts = parseArgs(
     connections: 8,
     duration: 10,
     rootToken: process.env.ROOT_PERSONAL_ACCESS_TOKEN || DEFAULT_ROOT_TOKEN,
+    only: '',
   },
   USAGE,
 );
@@ -69,10 +71,16 @@ async function main() {
   // Selective searches: "<first name>-<id>" fragments of seeded usernames (3+ chars, fuzzy ILIKE).
   const searchPaths = sample.map((u) => `/api/v4/users?search=${encodeURIComponent(u.username.slice(BENCH_USERNAME_PREFIX.length))}`);
   const broadPaths = ['jones', 'turing', 'margaret', 'dijkstra'].map((term) => `/api/v4/users?search=${term}`);
+  // Terms no user has: the trigram index answers "none" without reading a row.
+  const noMatchPaths = sample.map((u) => `/api/v4/users?search=zq${u.id}x`);
+  // One character: only exact email, username or name matches count (GitLab's minimum for fuzzy terms is 3).
+  const oneCharPaths = [...'abcdefghijklmnopqrstuvwxyz0123456789'].map((c) => `/api/v4/users?search=${c}`);
   const usernamePaths = sample.map((u) => `/api/v4/users?username=${encodeURIComponent(u.username)}`);
   const scenarios = [
     ['search (selective, 3+ chars)', searchPaths],
     ['search (broad: ~5% of users match)', broadPaths],
+    ['search (no match)', noMatchPaths],
+    ['search (one character)', oneCharPaths],
     ['username (exact)', usernamePaths],
     ['keyset id desc, first page', ['/api/v4/users?pagination=keyset&per_page=20']],
     ['keyset id desc, deep page (last rows)', [`/api/v4/users?pagination=keyset&per_page=20&cursor=${cursor({ id: String(minId + 120) })}`]],
@@ -91,20 +99,13 @@ async function main() {
     env: { LOG_LEVEL: 'warn', QUEUE_PREFIX: 'gitlab-users-bench-search' },
   });
   try {
-    for (let i = 0; ; i += 1) {
-      if (app.child.exitCode !== null) fail('the app exited during start-up; see its log');
-      try {
-        if ((await fetch(`${base}/-/readiness`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (i > 600) fail('the app did not become ready in 60 s');
-      await sleep(100);
-    }
+    await waitReady(base, 60, app.child);
     console.log(`${fmt(users)} users; ${opts.connections} connections, ${opts.duration} s per scenario\n`);
     console.log('| Scenario | Requests | Req/s | p50 ms | p95 ms | p99 ms | non-200 |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
+    const only = opts.only ? opts.only.split(',').map((word) => word.trim()).filter(Boolean) : [];
     for (const [name, paths] of scenarios) {
+      if (only.length && !only.some((word) => name.includes(word))) continue;
       await round(name, paths, 2); // warm-up
       const r = await round(name, paths, opts.duration);
       console.log(`| ${r.name} | ${fmt(r.requests)} | ${fmt(r.rps)} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} |`);

@@ -160,52 +160,20 @@ export class UsersReadRepository {
 
   /** One page plus the total (null past MAX_COUNT_LIMIT, as GitLab omits it), or one keyset page. */
   async list(query: UserListQuery): Promise<UserListPage> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (!query.viewerIsAdmin) where.push(`u.state <> ALL(${bind(HIDDEN_STATES)})`);
-    if (query.username !== undefined) where.push(`lower(u.username) = lower(${bind(query.username)})`);
-    if (query.filters) where.push(...filterClauses(query.filters, bind));
-    let priority: string | null = null;
     const searched = query.search !== undefined && query.search.trim() !== '';
-    if (searched) {
-      const { clause, rank } = searchClause(query.search!, query.viewerIsAdmin, bind);
-      where.push(clause);
-      priority = rank;
-    }
+    if (searched && !query.orderBy && !query.sort) return this.relevancePage(query);
+    const { bind, params } = binder();
+    const where = baseClauses(query, bind);
+    const search = searched ? searchSql(query.search!, query.viewerIsAdmin, bind) : null;
+    if (search) where.push(search.clause());
     const direction = query.sort === 'asc' ? 'ASC' : 'DESC';
     const column = keysetColumn(query.orderBy);
     if (query.keyset) return this.keysetPage(query, column, direction, where, params, bind);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const orderSql =
-      priority && !query.orderBy && !query.sort
-        ? `ORDER BY ${priority}, u.name ASC, u.id ASC`
-        : column === 'id'
-          ? `ORDER BY u.id ${direction}`
-          : `ORDER BY u.${column} ${direction}, u.id ${direction}`;
+    const orderSql = column === 'id' ? `ORDER BY u.id ${direction}` : `ORDER BY u.${column} ${direction}, u.id ${direction}`;
     const pageParams = [...params, query.limit + 1, query.offset];
-    if (priority && !query.orderBy && !query.sort) {
-      // The relevance order sorts every match anyway: count them in the same pass instead of a
-      // second scan of the trigram indexes (only a page past the end needs its own count).
-      const picked = await this.db.query<{ id: string; full_count: string }>(
-        `SELECT u.id, count(*) OVER () AS full_count FROM identity.user_entities u ${whereSql} ${orderSql} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        pageParams,
-      );
-      const total = picked.length ? Number(picked[0].full_count) : await this.cappedCount(whereSql, params);
-      const page = picked.slice(0, query.limit);
-      const fetched = page.length ? (await this.db.prepared(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page.map((row) => row.id)])).map(normalizeUserRow) : [];
-      const byId = new Map(fetched.map((row) => [row.id, row]));
-      return {
-        rows: page.map((row) => byId.get(Number(row.id))).filter((row): row is UserRow => row !== undefined),
-        total: total > MAX_COUNT_LIMIT ? null : total,
-        hasMore: picked.length > query.limit,
-      };
-    }
     // Any filter may leave few rows, whose total GitLab shows: count (capped) unless nothing filters.
-    const selective = query.username !== undefined || priority !== null || Object.keys(query.filters ?? {}).length > 0;
+    const selective = query.username !== undefined || searched || Object.keys(query.filters ?? {}).length > 0;
     const counting = (async () =>
       selective || !(await this.clearlyTooManyToCount()) ? this.cappedCount(whereSql, params) : MAX_COUNT_LIMIT + 1)();
     const [rows, total] = await Promise.all([
@@ -221,6 +189,58 @@ export class UsersReadRepository {
       rows: rows.slice(0, query.limit).map(normalizeUserRow),
       total: total > MAX_COUNT_LIMIT ? null : total,
       hasMore: rows.length > query.limit,
+    };
+  }
+
+  /**
+   * A page in GitLab's search order (exact email, username or name first, then name and id), in
+   * one statement. The exact matches are few and come from the btree indexes. The others are
+   * collected once through the trigram index, and that one pass gives both their first rows in
+   * (name, id) order (a top-N sort, never a sort of every match) and the capped total, so no
+   * second scan counts them. An index walk in (name, id) order that stops at the page's end is
+   * kept from the planner on purpose: it cannot know where in that order a term's rows lie, and
+   * a term whose rows share a name prefix (a first name, say) walks most of the index first.
+   */
+  private async relevancePage(query: UserListQuery): Promise<UserListPage> {
+    const end = query.offset + query.limit + 1;
+    const { bind, params } = binder();
+    const search = searchSql(query.search!, query.viewerIsAdmin, bind);
+    const filters = () => baseClauses(query, bind).map((clause) => `${clause} AND `).join('');
+    const limit = bind(end);
+    // At most `end` exact matches: when there are more, the page lies within them. An exact username
+    // or name match contains every term, so the btree lookups need no trigram condition; `fuzzy`
+    // tells them from an exact email match that the trigram pass does not find.
+    const exactPart = `SELECT u.id, ${search.fuzzy ? `(${search.fuzzy()}) IS TRUE` : 'false'} AS fuzzy,
+        row_number() OVER (ORDER BY ${search.rank}, u.name, u.id) AS n
+      FROM identity.user_entities u WHERE ${filters()}${search.exact} ORDER BY n LIMIT ${limit}`;
+    const matches = search.fuzzy
+      ? `, matches AS MATERIALIZED (SELECT u.id, u.name, ${search.exact} IS TRUE AS exact FROM identity.user_entities u WHERE ${filters()}${search.fuzzy()})`
+      : '';
+    const [row] = await this.db.query<{ exact_ids: string[]; exact_only: string; fuzzy_ids: string[]; fuzzy_total: string }>(
+      `WITH exact AS (${exactPart})${matches}
+       SELECT ARRAY(SELECT id FROM exact ORDER BY n) AS exact_ids,
+              (SELECT count(*) FROM exact WHERE NOT fuzzy) AS exact_only,
+              ${matches ? `ARRAY(SELECT id FROM matches WHERE NOT exact ORDER BY name, id LIMIT ${limit})` : `'{}'::bigint[]`} AS fuzzy_ids,
+              ${matches ? `(SELECT count(*) FROM (SELECT 1 FROM matches LIMIT ${MAX_COUNT_LIMIT + 1}) capped)` : '0'} AS fuzzy_total`,
+      params,
+    );
+    const ordered = [...row.exact_ids, ...row.fuzzy_ids];
+    const page = ordered.slice(query.offset, query.offset + query.limit);
+    const hasMore = ordered.length > query.offset + query.limit;
+    // Every match is a name/username match or an exact one, and only an exact email can be neither:
+    // one user at most, ranked first, so never beyond the exact rows read.
+    let total = Number(row.fuzzy_total) + Number(row.exact_only);
+    if (!matches && row.exact_ids.length === end) {
+      // Only exact matches count, and there are more than the page needed: count them (capped).
+      const counted = binder();
+      total = await this.cappedCount(`WHERE ${[...baseClauses(query, counted.bind), searchSql(query.search!, query.viewerIsAdmin, counted.bind).exact].join(' AND ')}`, counted.params);
+    }
+    const fetched = page.length ? (await this.db.prepared(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page])).map(normalizeUserRow) : [];
+    const byId = new Map(fetched.map((row) => [row.id, row]));
+    return {
+      rows: page.map((id) => byId.get(Number(id))).filter((row): row is UserRow => row !== undefined),
+      total: total > MAX_COUNT_LIMIT ? null : total,
+      hasMore,
     };
   }
 
@@ -277,6 +297,27 @@ export class UsersReadRepository {
   }
 }
 
+/** Parameters collected as a statement's text is built: `bind(value)` answers its placeholder. */
+function binder(): { bind: (value: unknown) => string; params: unknown[] } {
+  const params: unknown[] = [];
+  return {
+    params,
+    bind: (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    },
+  };
+}
+
+/** What every list statement filters on: visibility, `username`, and the UsersFinder filters. */
+function baseClauses(query: UserListQuery, bind: (value: unknown) => string): string[] {
+  const where: string[] = [];
+  if (!query.viewerIsAdmin) where.push(`u.state <> ALL(${bind(HIDDEN_STATES)})`);
+  if (query.username !== undefined) where.push(`lower(u.username) = lower(${bind(query.username)})`);
+  if (query.filters) where.push(...filterClauses(query.filters, bind));
+  return where;
+}
+
 /** SQL for the UsersFinder filters; each is a plain predicate on `u` (or a semi-join on identities). */
 function filterClauses(filters: UserListFilters, bind: (value: unknown) => string): string[] {
   const clauses: string[] = [];
@@ -306,23 +347,42 @@ function filterClauses(filters: UserListFilters, bind: (value: unknown) => strin
 }
 
 /**
+ * The SQL of a search term; every part is a predicate on `u`. The parts that need the term's
+ * patterns bind them when called, so a statement binds only the parameters it uses.
+ */
+interface SearchSql {
+  /** GitLab's match: exact email (public email for non-admins), or `fuzzy`. */
+  clause: () => string;
+  /** An exact email, username or name match: the rows ranked first. */
+  exact: string;
+  /** 0 email, 1 username, 2 name, 3 the others: GitLab's first ordering key. */
+  rank: string;
+  /** Name or username containing every term; null when no term is long enough, and only exact matches count. */
+  fuzzy: (() => string) | null;
+}
+
+/**
  * GitLab's `User.search`: exact email match (public email for non-admins), and name or
  * username matching every term of 3+ characters (or the whole query exactly when no
- * term is that long). `rank` orders exact matches first.
+ * term is that long), ranked exact email, username, name first.
  */
-function searchClause(raw: string, isAdmin: boolean, bind: (value: unknown) => string): { clause: string; rank: string } {
+function searchSql(raw: string, isAdmin: boolean, bind: (value: unknown) => string): SearchSql {
   const query = raw.trim().replace(/^@/, '').toLowerCase();
   const terms = [...query.matchAll(/"([^"]+)"|(\S+)/g)].map((m) => m[1] ?? m[2]).filter((term) => term.length >= 3);
   const q = bind(query);
   const emailColumn = isAdmin ? 'u.email' : 'u.public_email';
-  const patterns = terms.map((term) => bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`));
-  const fuzzy = (column: string) =>
-    patterns.length > 0 ? patterns.map((pattern) => `lower(${column}) ILIKE ${pattern}`).join(' AND ') : `lower(${column}) = ${q}`;
-  // The combined expression is what users_search_text_trgm_idx indexes: one GIN scan narrows the
-  // rows, and the per-column conditions keep GitLab's rule that all terms match within one column.
-  const narrowed = patterns.map((pattern) => `(lower(u.name) || ' ' || lower(u.username)) ILIKE ${pattern} AND `).join('');
-  return {
-    clause: `(lower(${emailColumn}) = ${q} OR (${narrowed}((${fuzzy('u.name')}) OR (${fuzzy('u.username')}))))`,
-    rank: `CASE WHEN lower(${emailColumn}) = ${q} THEN 0 WHEN lower(u.username) = ${q} THEN 1 WHEN lower(u.name) = ${q} THEN 2 ELSE 3 END`,
+  const exact = `(lower(${emailColumn}) = ${q} OR lower(u.username) = ${q} OR lower(u.name) = ${q})`;
+  const rank = `CASE WHEN lower(${emailColumn}) = ${q} THEN 0 WHEN lower(u.username) = ${q} THEN 1 WHEN lower(u.name) = ${q} THEN 2 ELSE 3 END`;
+  if (terms.length === 0) return { clause: () => exact, exact, rank, fuzzy: null };
+  const fuzzy = () => {
+    const patterns = terms.map((term) => bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`));
+    // The combined text is what users_search_text_trgm_idx indexes, and what its statistics
+    // describe. One term without a space matches it exactly when it matches the name or the
+    // username (it cannot span the space between them); more terms must all match one column,
+    // as in GitLab.
+    const combined = patterns.map((pattern) => `(lower(u.name) || ' ' || lower(u.username)) ILIKE ${pattern}`).join(' AND ');
+    const oneColumn = (column: string) => patterns.map((pattern) => `lower(${column}) ILIKE ${pattern}`).join(' AND ');
+    return terms.length === 1 && !/\s/.test(terms[0]) ? combined : `${combined} AND ((${oneColumn('u.name')}) OR (${oneColumn('u.username')}))`;
   };
+  return { clause: () => `(lower(${emailColumn}) = ${q} OR (${fuzzy()}))`, exact, rank, fuzzy };
 }
