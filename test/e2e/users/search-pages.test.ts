@@ -221,6 +221,16 @@ describe('GET /api/v4/users?search= over every page of a broad term', () => {
     expect(last.total).toBe('9');
   });
 
+  it('several terms must all match the name or all the username, and a quoted term may not span the two', async () => {
+    const user = await createUserWithToken(ctx, { username: `mixbeta${process.pid}`, name: 'Mixcol Alpha' });
+    const ids = async (term: string) => (await page(`/api/v4/users?search=${encodeURIComponent(term)}`, ctx.rootToken)).ids;
+    expect(await ids('mixcol alpha')).toEqual([user.id]);
+    expect(await ids(`mixbeta ${process.pid}`)).toEqual([user.id]);
+    expect(await ids('alpha mixbeta')).toEqual([]);
+    expect(await ids('"col alp"')).toEqual([user.id]);
+    expect(await ids('"alpha mixbeta"')).toEqual([]);
+  });
+
   it('a one-character term matches exact names and usernames only, and counts them past the page', async () => {
     const singles: number[] = [];
     for (const name of ['Q', 'q', 'Q']) singles.push((await createUserWithToken(ctx, { username: `single${singles.length}x${process.pid}`, name })).id);
