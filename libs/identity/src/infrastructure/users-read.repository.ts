@@ -165,7 +165,7 @@ export class UsersReadRepository {
     const { bind, params } = binder();
     const where = baseClauses(query, bind);
     const search = searched ? searchSql(query.search!, query.viewerIsAdmin, bind) : null;
-    if (search) where.push(search.clause());
+    if (search) where.push(search.clause);
     const direction = query.sort === 'asc' ? 'ASC' : 'DESC';
     const column = keysetColumn(query.orderBy);
     if (query.keyset) return this.keysetPage(query, column, direction, where, params, bind);
@@ -205,16 +205,16 @@ export class UsersReadRepository {
     const end = query.offset + query.limit + 1;
     const { bind, params } = binder();
     const search = searchSql(query.search!, query.viewerIsAdmin, bind);
-    const filters = () => baseClauses(query, bind).map((clause) => `${clause} AND `).join('');
+    const filters = baseClauses(query, bind).map((clause) => `${clause} AND `).join('');
     const limit = bind(end);
     // At most `end` exact matches: when there are more, the page lies within them. An exact username
     // or name match contains every term, so the btree lookups need no trigram condition; `fuzzy`
     // tells them from an exact email match that the trigram pass does not find.
-    const exactPart = `SELECT u.id, ${search.fuzzy ? `(${search.fuzzy()}) IS TRUE` : 'false'} AS fuzzy,
+    const exactPart = `SELECT u.id, ${search.fuzzy ? `(${search.fuzzy}) IS TRUE` : 'false'} AS fuzzy,
         row_number() OVER (ORDER BY ${search.rank}, u.name, u.id) AS n
-      FROM identity.user_entities u WHERE ${filters()}${search.exact} ORDER BY n LIMIT ${limit}`;
+      FROM identity.user_entities u WHERE ${filters}${search.exact} ORDER BY n LIMIT ${limit}`;
     const matches = search.fuzzy
-      ? `, matches AS MATERIALIZED (SELECT u.id, u.name, ${search.exact} IS TRUE AS exact FROM identity.user_entities u WHERE ${filters()}${search.fuzzy()})`
+      ? `, matches AS MATERIALIZED (SELECT u.id, u.name, ${search.exact} IS TRUE AS exact FROM identity.user_entities u WHERE ${filters}${search.fuzzy})`
       : '';
     const [row] = await this.db.query<{ exact_ids: string[]; exact_only: string; fuzzy_ids: string[]; fuzzy_total: string }>(
       `WITH exact AS (${exactPart})${matches}
@@ -346,19 +346,16 @@ function filterClauses(filters: UserListFilters, bind: (value: unknown) => strin
   return clauses;
 }
 
-/**
- * The SQL of a search term; every part is a predicate on `u`. The parts that need the term's
- * patterns bind them when called, so a statement binds only the parameters it uses.
- */
+/** The SQL of a search term; every part is a predicate on `u`. */
 interface SearchSql {
   /** GitLab's match: exact email (public email for non-admins), or `fuzzy`. */
-  clause: () => string;
+  clause: string;
   /** An exact email, username or name match: the rows ranked first. */
   exact: string;
   /** 0 email, 1 username, 2 name, 3 the others: GitLab's first ordering key. */
   rank: string;
   /** Name or username containing every term; null when no term is long enough, and only exact matches count. */
-  fuzzy: (() => string) | null;
+  fuzzy: string | null;
 }
 
 /**
@@ -373,16 +370,13 @@ function searchSql(raw: string, isAdmin: boolean, bind: (value: unknown) => stri
   const emailColumn = isAdmin ? 'u.email' : 'u.public_email';
   const exact = `(lower(${emailColumn}) = ${q} OR lower(u.username) = ${q} OR lower(u.name) = ${q})`;
   const rank = `CASE WHEN lower(${emailColumn}) = ${q} THEN 0 WHEN lower(u.username) = ${q} THEN 1 WHEN lower(u.name) = ${q} THEN 2 ELSE 3 END`;
-  if (terms.length === 0) return { clause: () => exact, exact, rank, fuzzy: null };
-  const fuzzy = () => {
-    const patterns = terms.map((term) => bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`));
-    // The combined text is what users_search_text_trgm_idx indexes, and what its statistics
-    // describe. One term without a space matches it exactly when it matches the name or the
-    // username (it cannot span the space between them); more terms must all match one column,
-    // as in GitLab.
-    const combined = patterns.map((pattern) => `(lower(u.name) || ' ' || lower(u.username)) ILIKE ${pattern}`).join(' AND ');
-    const oneColumn = (column: string) => patterns.map((pattern) => `lower(${column}) ILIKE ${pattern}`).join(' AND ');
-    return terms.length === 1 && !/\s/.test(terms[0]) ? combined : `${combined} AND ((${oneColumn('u.name')}) OR (${oneColumn('u.username')}))`;
-  };
-  return { clause: () => `(lower(${emailColumn}) = ${q} OR (${fuzzy()}))`, exact, rank, fuzzy };
+  if (terms.length === 0) return { clause: exact, exact, rank, fuzzy: null };
+  const patterns = terms.map((term) => bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`));
+  // The combined text is what users_search_text_trgm_idx indexes. One term without a space
+  // matches it exactly when it matches the name or the username (it cannot span the space
+  // between them); more terms must all match one column, as in GitLab.
+  const combined = patterns.map((pattern) => `(lower(u.name) || ' ' || lower(u.username)) ILIKE ${pattern}`).join(' AND ');
+  const oneColumn = (column: string) => patterns.map((pattern) => `lower(${column}) ILIKE ${pattern}`).join(' AND ');
+  const fuzzy = terms.length === 1 && !/\s/.test(terms[0]) ? combined : `${combined} AND ((${oneColumn('u.name')}) OR (${oneColumn('u.username')}))`;
+  return { clause: `(lower(${emailColumn}) = ${q} OR (${fuzzy}))`, exact, rank, fuzzy };
 }
