@@ -167,3 +167,18 @@ export async function waitReady(api, seconds = 100, child = null) {
 
 /** The value at percentile `p` of an ascending array. */
 export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * A new read_api token for `userId`, created by the admin (as GitLab allows), for scenarios that read
+ * as a signed-in non-admin. Throws (so the caller's clean-up still stops what it started) when the API refuses.
+ */
+export async function createReadToken(api, adminToken, userId, name) {
+  const res = await fetch(`${api}/api/v4/users/${userId}/personal_access_tokens`, {
+    method: 'POST',
+    headers: { 'private-token': adminToken, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, scopes: ['read_api'] }),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (res.status !== 201 || typeof body.token !== 'string') throw new Error(`creating a token for user ${userId} answered ${res.status}`);
+  return body.token;
+}

@@ -28,6 +28,7 @@ import {
   DEFAULT_ROOT_TOKEN,
   REPO,
   assertLocal,
+  createReadToken,
   databaseName,
   fail,
   fmt,
@@ -529,15 +530,9 @@ async function nonAdminToken() {
   const token =
     opts.userToken ||
     (await (async () => {
-      const res = await fetch(`${API}/api/v4/users/${seededIds[0]}/personal_access_tokens`, {
-        method: 'POST',
-        headers: { ...authHeaders, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'bench-load', scopes: ['read_api'] }),
-      });
-      const body = await res.json().catch(() => ({}));
-      if (res.status !== 201 || typeof body.token !== 'string') die(`creating a token for user ${seededIds[0]} answered ${res.status}`);
-      console.error(`Created a read_api token for user ${seededIds[0]} (pass it as --user-token to reuse it): ${body.token}`);
-      return body.token;
+      const created = await createReadToken(API, opts.token, seededIds[0], 'bench-load');
+      console.error(`Created a read_api token for user ${seededIds[0]} (pass it as --user-token to reuse it): ${created}`);
+      return created;
     })());
   const me = await fetch(`${API}/api/v4/user`, { headers: { 'private-token': token } });
   const body = await me.json().catch(() => ({}));

@@ -10,7 +10,7 @@
 // The terms depend only on the seeded rows (a fixed PRNG seed), so both runs ask the same questions.
 import { readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
-import { assertLocal, DEFAULT_ROOT_TOKEN, fail, parseArgs, startLauncher, waitReady } from './common.mjs';
+import { assertLocal, createReadToken, DEFAULT_ROOT_TOKEN, fail, parseArgs, startLauncher, waitReady } from './common.mjs';
 
 const USAGE = `Usage: node bench/search-compare.mjs (--record FILE | --compare FILE) [options]
 
@@ -93,18 +93,6 @@ async function ask(path, token) {
   };
 }
 
-async function userToken(firstUserId) {
-  if (opts.userToken) return opts.userToken;
-  const res = await fetch(`${base}/api/v4/users/${firstUserId}/personal_access_tokens`, {
-    method: 'POST',
-    headers: { 'private-token': opts.rootToken, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'search-compare', scopes: ['read_api'] }),
-  });
-  const body = await res.json();
-  if (res.status !== 201) fail(`creating a token for user ${firstUserId} answered ${res.status}: ${JSON.stringify(body)}`);
-  return body.token;
-}
-
 async function main() {
   const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 1 });
   const sample = (await db.query("SELECT id, name, username, email FROM identity.users WHERE id % 9973 = 0 AND user_type = 'human' ORDER BY id")).rows;
@@ -121,7 +109,7 @@ async function main() {
   });
   try {
     await waitReady(base, 60, app.child);
-    const viewers = { admin: opts.rootToken, user: await userToken(sample[0].id) };
+    const viewers = { admin: opts.rootToken, user: opts.userToken || (await createReadToken(base, opts.rootToken, sample[0].id, 'search-compare')) };
     const questions = terms.flatMap((term) =>
       Object.keys(viewers).flatMap((viewer) =>
         Array.from({ length: opts.pages }, (_, i) => ({ viewer, path: `/api/v4/users?search=${encodeURIComponent(term)}&per_page=20&page=${i + 1}` })),

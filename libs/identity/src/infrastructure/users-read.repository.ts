@@ -192,6 +192,14 @@ export class UsersReadRepository {
     };
   }
 
+  /** The full rows of these ids, in their order; a row deleted since the ids were picked is simply absent. */
+  private async rowsInOrder(ids: readonly string[]): Promise<UserRow[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.db.prepared(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [ids])).map(normalizeUserRow);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(Number(id))).filter((row): row is UserRow => row !== undefined);
+  }
+
   /**
    * A page in GitLab's search order (exact email, username or name first, then name and id), in
    * one statement. The exact matches are few and come from the btree indexes. The others are
@@ -235,10 +243,8 @@ export class UsersReadRepository {
       const counted = binder();
       total = await this.cappedCount(`WHERE ${[...baseClauses(query, counted.bind), searchSql(query.search!, query.viewerIsAdmin, counted.bind).exact].join(' AND ')}`, counted.params);
     }
-    const fetched = page.length ? (await this.db.prepared(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page])).map(normalizeUserRow) : [];
-    const byId = new Map(fetched.map((row) => [row.id, row]));
     return {
-      rows: page.map((id) => byId.get(Number(id))).filter((row): row is UserRow => row !== undefined),
+      rows: await this.rowsInOrder(page),
       total: total > MAX_COUNT_LIMIT ? null : total,
       hasMore,
     };
@@ -280,12 +286,7 @@ export class UsersReadRepository {
       throw error;
     }
     const page = keys.slice(0, query.limit);
-    const fetched = page.length
-      ? (await this.db.prepared(`${USER_SELECT} WHERE u.id = ANY($1::bigint[])`, [page.map((key) => key.id)])).map(normalizeUserRow)
-      : [];
-    const byId = new Map(fetched.map((row) => [row.id, row]));
-    // A row deleted between the two reads is simply absent from this page.
-    const rows = page.map((key) => byId.get(Number(key.id))).filter((row): row is UserRow => row !== undefined);
+    const rows = await this.rowsInOrder(page.map((key) => key.id));
     const last = page[page.length - 1];
     const hasMore = keys.length > query.limit;
     return {
