@@ -1,5 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { Database, isRecordId, MAX_COUNT_LIMIT } from '@app/shared';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, Database, isRecordId, MAX_COUNT_LIMIT, RateLimitedError, type AppConfig } from '@app/shared';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { AuditEventDraft } from '../domain/audit-event/audit-event-draft.js';
 
 export interface AuditEventRow {
@@ -39,9 +43,28 @@ const normalize = (row: Record<string, unknown>): AuditEventRow => ({
   entity_id: Number(row.entity_id),
 });
 
+/**
+ * The export's columns, named as in its header row: the reviewer's questions first (when, who, to
+ * whom, what), then everything as JSON. The time has the API's millisecond ISO form.
+ */
+const CSV_SELECT = `SELECT id,
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+  author_id, details->>'author_name' AS author_name, entity_type, entity_id,
+  details->>'target_details' AS target_details, event_name, details->>'custom_message' AS message,
+  details->>'ip_address' AS ip_address, details
+  FROM activity.audit_events`;
+
+/** COPY takes no bind parameters: a filter's values go in as quoted literals (numbers and dates included, which PostgreSQL casts). */
+const literal = (value: unknown) => pg.escapeLiteral(value instanceof Date ? value.toISOString() : String(value));
+
 @Injectable()
 export class AuditEventsRepository {
-  constructor(private readonly db: Database) {}
+  private exportsRunning = 0;
+
+  constructor(
+    private readonly db: Database,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** One statement, so an event's rows appear together; idempotent on (source event, event name). */
   async insert(drafts: AuditEventDraft[]): Promise<number> {
@@ -77,6 +100,41 @@ export class AuditEventsRepository {
     return { rows: rows.slice(0, filter.limit).map(normalize), total: total > MAX_COUNT_LIMIT ? null : total, hasMore: rows.length > filter.limit };
   }
 
+  /**
+   * Every row of a filter, newest first, written to `out` as CSV (with a header row) that PostgreSQL
+   * builds (COPY): one statement, so the file is one consistent snapshot of the log, read from the
+   * connection only as fast as `out` takes it, so memory stays flat for a log of any size. At most
+   * `AUDIT_EXPORT_CONCURRENCY` run at once (each holds a connection for as long as its reader
+   * reads); another is refused with 429 before anything is written. When `out` closes before the
+   * end, the connection is closed rather than pooled, which ends the statement on the server.
+   * Resolves when the file is written or its reader has gone; rejects when the statement fails.
+   */
+  async copyCsv(filter: AuditEventFilter, out: Writable): Promise<void> {
+    if (this.exportsRunning >= this.config.auditExportConcurrency) {
+      throw new RateLimitedError(5, `${this.config.auditExportConcurrency} audit exports are running, the most one process runs at once. Retry when one has finished.`);
+    }
+    this.exportsRunning += 1;
+    try {
+      const { where } = conditionsOf(filter, [], literal);
+      const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      // Qualified: the output column `created_at` (text) would otherwise be the sort key.
+      const sql = `COPY (${CSV_SELECT} ${whereSql} ORDER BY audit_events.created_at DESC, audit_events.id DESC) TO STDOUT WITH (FORMAT csv, HEADER)`;
+      await this.db.withClient(async (client, discard) => {
+        const copy = client.query(copyTo(sql));
+        const failed = new Promise<never>((_, reject) => copy.on('error', reject));
+        failed.catch(() => undefined);
+        copy.pipe(out);
+        const outcome = await Promise.race([once(copy, 'end').then(() => 'end' as const), once(out, 'close').then(() => 'closed' as const), failed]);
+        if (outcome === 'closed' && !copy.readableEnded) {
+          copy.unpipe(out);
+          discard(new Error('The audit export was left unread; its connection is closed to end the statement.'));
+        }
+      });
+    } finally {
+      this.exportsRunning -= 1;
+    }
+  }
+
   /** The `limit` rows after `after` (from the newest when null), in the same order; no count, whatever the size of the log. */
   async keysetPage(filter: AuditEventFilter, after: AuditEventPosition | null, limit: number): Promise<{ rows: AuditEventRow[]; positions: AuditEventPosition[] }> {
     const { where, params, bind } = conditionsOf(filter);
@@ -91,10 +149,12 @@ export class AuditEventsRepository {
   }
 }
 
-function conditionsOf(filter: AuditEventFilter): { where: string[]; params: unknown[]; bind: (value: unknown) => string } {
+function conditionsOf(
+  filter: AuditEventFilter,
+  params: unknown[] = [],
+  bind: (value: unknown) => string = (value) => `$${params.push(value)}`,
+): { where: string[]; params: unknown[]; bind: (value: unknown) => string } {
   const where: string[] = [];
-  const params: unknown[] = [];
-  const bind = (value: unknown) => `$${params.push(value)}`;
   if (filter.entityType !== undefined) where.push(`entity_type = ${bind(filter.entityType)}`);
   if (filter.entityId !== undefined) where.push(`entity_id = ${bind(filter.entityId)}`);
   if (filter.authorId !== undefined) where.push(`author_id = ${bind(filter.authorId)}`);

@@ -177,8 +177,11 @@ export class MethodNotAllowedError extends DomainError {
 export class RateLimitedError extends DomainError {
   readonly kind = 'rate_limited' as const;
   readonly code = 'http.rate_limited';
-  constructor(readonly retryAfterSeconds: number) {
-    super('This endpoint has been requested too many times. Try again later.');
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'This endpoint has been requested too many times. Try again later.',
+  ) {
+    super(message);
   }
 }
 

@@ -52,6 +52,8 @@ export interface AppConfig {
   statusExpiryTimeScale: number;
   /** How long an admin browser session lasts after sign-in, whatever its use (ADMIN_SESSION_TTL_SECONDS, 8 hours by default). */
   adminSessionTtlSeconds: number;
+  /** Audit CSV exports one API process runs at once (AUDIT_EXPORT_CONCURRENCY): each holds a database connection while it streams. */
+  auditExportConcurrency: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerMetricsHost: env.WORKER_METRICS_HOST || '0.0.0.0',
     statusExpiryTimeScale: positiveIntFromEnv(env, 'STATUS_EXPIRY_TIME_SCALE', 1),
     adminSessionTtlSeconds: positiveIntFromEnv(env, 'ADMIN_SESSION_TTL_SECONDS', 8 * 3600),
+    auditExportConcurrency: positiveIntFromEnv(env, 'AUDIT_EXPORT_CONCURRENCY', 2),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
     usersGetByIdIntervalSeconds: positiveIntFromEnv(env, 'USERS_GET_BY_ID_INTERVAL_SECONDS', 600),

@@ -93,9 +93,10 @@ export class Database implements Sql {
    * Lends one pooled connection to `work`. While lent, node-postgres gives the client no
    * `error` listener, and a connection the server terminates emits `error` on it: without
    * this listener that crashes the process. A connection that broke is destroyed on
-   * release instead of going back to the pool.
+   * release instead of going back to the pool, and so is one that `work` discards (a statement
+   * left running that nobody will read to its end).
    */
-  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async withClient<T>(work: (client: pg.PoolClient, discard: (reason: Error) => void) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -106,7 +107,7 @@ export class Database implements Sql {
     const onError = (error: Error) => (broken ??= error);
     client.on('error', onError);
     try {
-      return await work(client);
+      return await work(client, (reason) => (broken ??= reason));
     } catch (error) {
       if (isConnectionLoss(error)) broken ??= error as Error;
       throw error;
