@@ -22,7 +22,7 @@ export async function streamAuditEventsCsv(auditEvents: AuditEventsRepository, f
     await auditEvents.copyCsv(filter, res);
   } catch (error) {
     if (!res.headersSent) {
-      res.removeHeader('Content-Type');
+      // Not a download after all: the error handlers set their own content type, but not this.
       res.removeHeader('Content-Disposition');
       throw error;
     }
