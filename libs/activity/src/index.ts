@@ -1,5 +1,5 @@
 export { ActivityCoreModule, ActivityModule } from './activity.module.js';
-export { AuditWorker, auditRelayRoute, auditReconcileSchedule } from './application/workers/audit.worker.js';
+export { AUDIT_RECONCILE_SUBSCRIPTION_ID, AuditWorker, auditRelayRoute, auditReconcileSchedule } from './application/workers/audit.worker.js';
 export { auditEventDraft, auditEventDrafts, type AuditEventDraft } from './domain/audit-event/audit-event-draft.js';
 export { LastActivityLookup } from './infrastructure/last-activity.lookup.js';
 export { activeUsersRollupSchedule } from './application/workers/active-users-rollup.worker.js';
