@@ -450,6 +450,25 @@ describe('audit events API over a 100,000-row log: filters, keyset and offset pa
         expect(String(after.text).split('\n')[0]).toBe(CSV_HEADER.join(','));
       });
 
+      it('the statement killed on the server mid-download: the download is cut short (never a file that looks whole), and the next export works', async () => {
+        const stalled = await openStalled();
+        expect(stalled.status).toBe(200);
+        const killed = await ctx.db.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY (SELECT id,%' AND pid <> pg_backend_pid()",
+        );
+        expect(killed).toHaveLength(1);
+        const complete = await new Promise<boolean>((resolve) => {
+          stalled.response.on('error', () => undefined);
+          stalled.response.on('close', () => resolve(stalled.response.complete));
+          stalled.response.resume();
+        });
+        expect(complete).toBe(false);
+        await eventually(async () => (await copiesRunning()) === 0);
+        const after = await exportCsv({ entity_type: 'User', entity_id: 800003 });
+        expect(after.status).toBe(200);
+        expect(String(after.text).split('\n')[0]).toBe(CSV_HEADER.join(','));
+      });
+
       it("filter values reach the statement as quoted text: a quote or a backslash in event_name matches nothing and breaks nothing", async () => {
         for (const eventName of ["seed_user_blocked' OR '1'='1", 'seed_user_blocked\\', "x'); DROP TABLE activity.audit_events; --"]) {
           const res = await exportCsv({ event_name: eventName });

@@ -13,7 +13,8 @@ export function adminNotFound(req: Request, res: Response): void {
 /**
  * The admin area's last handler: an unreadable form is the client's 400 (or 413), too many
  * exports at once a 429 and a lost database a 503 to retry, anything else a 500 logged by its
- * message (never the request, which may hold a token being typed in). Express's default handler would show a stack trace.
+ * message (never the request, which may hold a token being typed in). Express's default handler
+ * would show a stack trace.
  */
 export function adminErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(error);

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Database, isRecordId, MAX_COUNT_LIMIT, RateLimitedError, type AppConfig } from '@app/shared';
@@ -121,11 +120,14 @@ export class AuditEventsRepository {
       const sql = `COPY (${CSV_SELECT} ${whereSql} ORDER BY audit_events.created_at DESC, audit_events.id DESC) TO STDOUT WITH (FORMAT csv, HEADER)`;
       await this.db.withClient(async (client, discard) => {
         const copy = client.query(copyTo(sql));
-        const failed = new Promise<never>((_, reject) => copy.on('error', reject));
-        failed.catch(() => undefined);
+        const outcome = new Promise<'end' | 'closed'>((resolve, reject) => {
+          // Kept for the stream's life: an error after the outcome (the discarded connection's) must find a listener.
+          copy.on('error', reject);
+          copy.once('end', () => resolve('end'));
+          out.once('close', () => resolve('closed'));
+        });
         copy.pipe(out);
-        const outcome = await Promise.race([once(copy, 'end').then(() => 'end' as const), once(out, 'close').then(() => 'closed' as const), failed]);
-        if (outcome === 'closed' && !copy.readableEnded) {
+        if ((await outcome) === 'closed' && !copy.readableEnded) {
           copy.unpipe(out);
           discard(new Error('The audit export was left unread; its connection is closed to end the statement.'));
         }
