@@ -6,3 +6,4 @@ export { activeUsersRollupSchedule } from './application/workers/active-users-ro
 export { AuditEventsRepository, type AuditEventFilter, type AuditEventPosition, type AuditEventRow } from './infrastructure/audit-events.repository.js';
 export { decodeAuditCursor, encodeAuditCursor } from './api/audit-event-cursor.js';
 export { streamAuditEventsCsv } from './api/audit-events-csv.js';
+export { AUDIT_EVENT_NAMES } from './audit/audit-event-names.js';

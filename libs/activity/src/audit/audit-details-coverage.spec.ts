@@ -11,6 +11,7 @@ import { CREDENTIALS_AUDIT_MAPPING } from '../../../credentials/src/audit/creden
 import { MODERATION_AUDIT_MAPPING } from '../../../moderation/src/audit/moderation.audit-mapping.js';
 import { SOCIAL_AUDIT_MAPPING } from '../../../social/src/audit/social.audit-mapping.js';
 import { ACTIVITY_AUDIT_MAPPING } from './activity.audit-mapping.js';
+import { AUDIT_EVENT_NAMES } from './audit-event-names.js';
 
 /**
  * Product requirement: every event type of every context has a human-readable `details` (who did
@@ -659,6 +660,12 @@ describe('audit details of every audited event type', () => {
     const sampled = [...new Set(SAMPLES.map((sample) => sample.type))].sort();
 
     expect(sampled).toEqual(audited);
+  });
+
+  it("suggests on the review page exactly the event names the samples' rows have", () => {
+    const named = [...new Set(WITH_ENTRIES.flatMap(([, sample]) => entriesOf(sample).map((entry) => entry.event_name)))].sort();
+
+    expect([...AUDIT_EVENT_NAMES].sort()).toEqual(named);
   });
 
   it.each(WITH_ENTRIES)('given %s, then it leaves at least one row', (_name, sample) => {

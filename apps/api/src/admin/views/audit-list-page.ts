@@ -1,6 +1,5 @@
-import type { AuditEventRow } from '@app/activity';
+import { AUDIT_EVENT_NAMES, type AuditEventRow } from '@app/activity';
 import { AUDIT_EXPORT_PATH, AUDIT_PATH } from '../admin-paths.js';
-import { AUDIT_EVENT_NAMES } from '../audit-event-names.js';
 import { reviewQueryString, type FilterValues } from '../audit-review-query.js';
 import { utcTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
