@@ -469,6 +469,36 @@ describe('audit events API over a 100,000-row log: filters, keyset and offset pa
         expect(String(after.text).split('\n')[0]).toBe(CSV_HEADER.join(','));
       });
 
+      it("a text cell that a spreadsheet would run as a formula opens as text (a leading '); details keeps the values as they are", async () => {
+        const details = { author_name: '=HYPERLINK("http://evil.test","x")', target_details: '+1+2', custom_message: '-2+3', ip_address: '@SUM(1)', note: '\tTab' };
+        const [{ id }] = await ctx.db.query<{ id: string }>(
+          `INSERT INTO activity.audit_events (author_id, entity_id, entity_type, event_name, details, created_at, source_event_id)
+           VALUES (1, 990001, 'User', 'seed_formula', $1::jsonb, now(), gen_random_uuid()) RETURNING id`,
+          [JSON.stringify(details)],
+        );
+        try {
+          const res = await exportCsv({ entity_type: 'User', entity_id: 990001 });
+          expect(res.status).toBe(200);
+          const records: string[][] = [];
+          const reader = new CsvReader((record) => records.push(record));
+          reader.push(res.text);
+          reader.end();
+          expect(records).toHaveLength(2);
+          const row = Object.fromEntries(CSV_HEADER.map((column, i) => [column, records[1][i]]));
+          expect(row).toMatchObject({
+            id,
+            author_name: `'${details.author_name}`,
+            target_details: `'${details.target_details}`,
+            message: `'${details.custom_message}`,
+            ip_address: `'${details.ip_address}`,
+            event_name: 'seed_formula',
+          });
+          expect(JSON.parse(row.details)).toEqual(details);
+        } finally {
+          await ctx.db.query('DELETE FROM activity.audit_events WHERE id = $1', [id]);
+        }
+      });
+
       it("filter values reach the statement as quoted text: a quote or a backslash in event_name matches nothing and breaks nothing", async () => {
         for (const eventName of ["seed_user_blocked' OR '1'='1", 'seed_user_blocked\\', "x'); DROP TABLE activity.audit_events; --"]) {
           const res = await exportCsv({ event_name: eventName });

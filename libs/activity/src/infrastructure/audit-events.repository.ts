@@ -43,14 +43,21 @@ const normalize = (row: Record<string, unknown>): AuditEventRow => ({
 });
 
 /**
+ * A text cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return: a user can name themselves `=HYPERLINK(…)`) gets a leading `'`, so it opens as
+ * text. The `details` column keeps every value as it is, in JSON, which starts with `{`.
+ */
+const asText = (expression: string) => `regexp_replace(${expression}, '^([=+@\\t\\r-])', '''\\1')`;
+
+/**
  * The export's columns, named as in its header row: the reviewer's questions first (when, who, to
  * whom, what), then everything as JSON. The time has the API's millisecond ISO form.
  */
 const CSV_SELECT = `SELECT id,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
-  author_id, details->>'author_name' AS author_name, entity_type, entity_id,
-  details->>'target_details' AS target_details, event_name, details->>'custom_message' AS message,
-  details->>'ip_address' AS ip_address, details
+  author_id, ${asText("details->>'author_name'")} AS author_name, entity_type, entity_id,
+  ${asText("details->>'target_details'")} AS target_details, event_name, ${asText("details->>'custom_message'")} AS message,
+  ${asText("details->>'ip_address'")} AS ip_address, details
   FROM activity.audit_events`;
 
 /** COPY takes no bind parameters: a filter's values go in as quoted literals (numbers and dates included, which PostgreSQL casts). */
