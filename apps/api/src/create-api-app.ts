@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import { accessLog, answerClientErrorsAsJson, CallerDirectory, Database, httpRequestMetrics, QueueRegistry, sendJsonWithoutCharset, ServiceMetrics, shutdownState, type AppConfig } from '@app/shared';
+import { accessLog, answerClientErrorsAsJson, CallerDirectory, Database, httpRequestMetrics, QueueRegistry, REDIS, RedisRateLimiter, sendJsonWithoutCharset, ServiceMetrics, shutdownState, type AppConfig } from '@app/shared';
 import { AuditEventsRepository } from '@app/activity';
 import { adminArea } from './admin/admin-area.js';
 import { ApiModule } from './app.module.js';
@@ -40,6 +40,7 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
     directory: app.get(CallerDirectory),
     auditEvents: app.get(AuditEventsRepository),
     queues: app.get(QueueRegistry),
+    limiter: new RedisRateLimiter(app.get(REDIS)),
   });
   app.use(admin.path, admin.router);
   app.use(admin.legacyPath, admin.legacyRedirect);

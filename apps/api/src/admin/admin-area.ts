@@ -1,6 +1,6 @@
 import type { AuditEventsRepository } from '@app/activity';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { AppConfig, CallerDirectory, Database, QueueRegistry } from '@app/shared';
+import type { AppConfig, CallerDirectory, Database, QueueRegistry, RedisRateLimiter } from '@app/shared';
 import { ADMIN_PATH, AUDIT_PATH, isQueueDashboardFile, LEGACY_QUEUES_PATH, QUEUES_PATH, requestPath } from './admin-paths.js';
 import { adminErrors, adminNotFound } from './admin-errors.js';
 import { adminSecurityHeaders, refuseForeignOrigin, refuseTokenInUrl } from './admin-request-guards.js';
@@ -18,6 +18,8 @@ export interface AdminAreaDependencies {
   directory: CallerDirectory;
   auditEvents: AuditEventsRepository;
   queues: QueueRegistry;
+  /** Counts refused sign-ins per client address (ADMIN_SIGN_IN_LIMIT). */
+  limiter: RedisRateLimiter;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface AdminAreaDependencies {
  * token in the URL, a write from another site), the public files and the sign-in form, then the
  * session check for everything else.
  */
-export function adminArea({ config, db, directory, auditEvents, queues }: AdminAreaDependencies) {
+export function adminArea({ config, db, directory, auditEvents, queues, limiter }: AdminAreaDependencies) {
   const store = new AdminSessionStore(db, config.adminSessionTtlSeconds);
   const session = requireAdminSession(store, directory, config);
   const router = express.Router({ caseSensitive: true });
@@ -37,7 +39,7 @@ export function adminArea({ config, db, directory, auditEvents, queues }: AdminA
   // Bull Board's writes carry no CSRF field: for them, the request must say it came from here.
   router.use(refuseForeignOrigin(config, (path) => path.startsWith(`${QUEUES_PATH}/`)));
   router.get('/assets/admin.css', adminStylesheet());
-  router.use(signInRoutes(store, directory, config));
+  router.use(signInRoutes(store, directory, config, limiter));
   router.use(
     '/queues',
     (req: Request, res: Response, next: NextFunction) => ((req.method === 'GET' || req.method === 'HEAD') && isQueueDashboardFile(requestPath(req)) ? next() : session(req, res, next)),

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import express, { type Request, type Response, type Router } from 'express';
-import { tokenDigest, type AppConfig, type CallerDirectory } from '@app/shared';
+import { judge, rateLimitCounterKey, rateLimitRule, tokenDigest, type AppConfig, type CallerDirectory, type RedisRateLimiter } from '@app/shared';
 import { clearAdminCookie, readCookie, setAdminCookie } from './admin-cookies.js';
 import { ADMIN_PATH, AUDIT_PATH, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, SIGN_IN_PATH, SIGN_OUT_PATH } from './admin-paths.js';
 import { refuse, sendPage } from './admin-responses.js';
@@ -43,8 +43,10 @@ export function safeReturnTo(value: unknown): string {
  * CSRF value is a double submit: a random value both in a cookie (for the sign-in path only) and
  * in the form, which another site can neither read nor set.
  */
-export function signInRoutes(store: AdminSessionStore, directory: CallerDirectory, config: AppConfig): Router {
+export function signInRoutes(store: AdminSessionStore, directory: CallerDirectory, config: AppConfig, limiter: RedisRateLimiter): Router {
   const router = express.Router({ caseSensitive: true });
+  const rule = rateLimitRule('admin_sign_in', config);
+  const failuresKey = (req: Request) => rateLimitCounterKey(config.queuePrefix, 'admin_sign_in', { ip: req.ip ?? 'unknown' });
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
 
   const showForm = (req: Request, res: Response, status: number, returnTo: string, error?: string) => {
@@ -72,9 +74,21 @@ export function signInRoutes(store: AdminSessionStore, directory: CallerDirector
     }
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     if (token === '') return showForm(req, res, 400, returnTo, 'Enter a personal access token.');
+    // Refused sign-ins are counted per address; past the limit, no token is even looked at until the window closes.
+    if (rule.limit > 0) {
+      const failures = await limiter.peek(failuresKey(req));
+      const verdict = failures ? judge(rule, failures.count + 1, failures.ttlMs) : { allowed: true as const };
+      if (!verdict.allowed) {
+        logger.warn({ ip: req.ip }, 'An admin sign-in was refused: too many refused sign-ins from this address');
+        res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+        const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+        return showForm(req, res, 429, returnTo, `Too many refused sign-ins from this address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+      }
+    }
     const digest = tokenDigest(token);
     const check = await checkAdminToken(directory, digest);
     if (!check.ok) {
+      if (rule.limit > 0) await limiter.hit(failuresKey(req), rule.intervalSeconds);
       logger.warn({ status: check.status }, 'An admin sign-in was refused');
       return showForm(req, res, check.status, returnTo, check.reason);
     }

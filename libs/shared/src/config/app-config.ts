@@ -52,6 +52,10 @@ export interface AppConfig {
   statusExpiryTimeScale: number;
   /** How long an admin browser session lasts after sign-in, whatever its use (ADMIN_SESSION_TTL_SECONDS, 8 hours by default). */
   adminSessionTtlSeconds: number;
+  /** Failed admin sign-ins one IP address may make per window before the form refuses it (ADMIN_SIGN_IN_LIMIT, 0: no limit). */
+  adminSignInLimit: number;
+  /** That window, in seconds (ADMIN_SIGN_IN_INTERVAL_SECONDS). */
+  adminSignInIntervalSeconds: number;
   /** Audit CSV exports one API process runs at once (AUDIT_EXPORT_CONCURRENCY): each holds a database connection while it streams. */
   auditExportConcurrency: number;
 }
@@ -118,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     statusExpiryTimeScale: positiveIntFromEnv(env, 'STATUS_EXPIRY_TIME_SCALE', 1),
     adminSessionTtlSeconds: positiveIntFromEnv(env, 'ADMIN_SESSION_TTL_SECONDS', 8 * 3600),
     auditExportConcurrency: positiveIntFromEnv(env, 'AUDIT_EXPORT_CONCURRENCY', 2),
+    adminSignInLimit: intFromEnv(env, 'ADMIN_SIGN_IN_LIMIT', 10),
+    adminSignInIntervalSeconds: positiveIntFromEnv(env, 'ADMIN_SIGN_IN_INTERVAL_SECONDS', 600),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
     usersGetByIdIntervalSeconds: positiveIntFromEnv(env, 'USERS_GET_BY_ID_INTERVAL_SECONDS', 600),

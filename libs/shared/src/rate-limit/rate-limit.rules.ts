@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
  * Named limits, as GitLab's `Gitlab::ApplicationRateLimiter` keys. Add a key here and a
  * line in RULES to limit another endpoint with `@RateLimit('<key>')`.
  */
-export type RateLimitKey = 'users_get_by_id' | 'sign_up';
+export type RateLimitKey = 'users_get_by_id' | 'sign_up' | 'admin_sign_in';
 
 export interface RateLimitRule {
   /** Whom a window counts: the signed-in user, or the client's IP address (anonymous endpoints). */
@@ -25,6 +25,8 @@ const RULES: Record<RateLimitKey, (config: AppConfig) => RateLimitRule> = {
   }),
   // Closed sign-up answers 404 without counting, so a limit never betrays the route.
   sign_up: (config) => ({ per: 'ip', limit: config.signupEnabled ? config.signupLimit : 0, intervalSeconds: config.signupIntervalSeconds, allowlist: [] }),
+  // Counts refused sign-ins only (the admin area checks before and counts after), so admins who sign in often are never held back.
+  admin_sign_in: (config) => ({ per: 'ip', limit: config.adminSignInLimit, intervalSeconds: config.adminSignInIntervalSeconds, allowlist: [] }),
 };
 
 export function rateLimitRule(key: RateLimitKey, config: AppConfig): RateLimitRule {

@@ -15,6 +15,11 @@ end
 return { count, ttl }
 `;
 
+/** The count so far and the milliseconds until the window closes, without counting. */
+const PEEK_SCRIPT = `
+return { tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1]) }
+`;
+
 export interface RateLimitHit {
   count: number;
   ttlMs: number;
@@ -35,12 +40,21 @@ export class RedisRateLimiter {
   constructor(private readonly redis: Redis) {}
 
   async hit(counterKey: string, intervalSeconds: number): Promise<RateLimitHit | null> {
+    return this.ask(() => this.redis.eval(HIT_SCRIPT, 1, counterKey, String(intervalSeconds * 1000)));
+  }
+
+  /** The window's count without counting this request (0 when none is open), for limits that count only some outcomes. */
+  async peek(counterKey: string): Promise<RateLimitHit | null> {
+    return this.ask(() => this.redis.eval(PEEK_SCRIPT, 1, counterKey));
+  }
+
+  private async ask(command: () => Promise<unknown>): Promise<RateLimitHit | null> {
     // While disconnected, ioredis would queue the command until it reconnects: don't wait.
     if (this.redis.status !== 'ready') return this.failed(new Error(`Redis connection is ${this.redis.status}`));
     let timer: NodeJS.Timeout | undefined;
     try {
       const reply = await Promise.race([
-        this.redis.eval(HIT_SCRIPT, 1, counterKey, String(intervalSeconds * 1000)),
+        command(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
         }),
