@@ -30,7 +30,8 @@ describe('admin sign-in: refused attempts are limited per address', () => {
 
   it('signing in successfully, again and again, counts nothing', async () => {
     for (let i = 0; i < 5; i += 1) expect((await attempt(ctx.rootToken)).status).toBe(303);
-    expect(await counters()).toEqual([]);
+    const [key] = await counters();
+    expect(await redis.get(key)).toBe('0');
   });
 
   it("three refused attempts are answered as usual; the fourth is refused with 429 and Retry-After, whatever the token, and opens no session", async () => {
@@ -41,6 +42,11 @@ describe('admin sign-in: refused attempts are limited per address', () => {
 
     const [key] = await counters();
     expect(await redis.get(key)).toBe('3');
+    await redis.del(key);
+    // Counted again from a fresh window, so its length can be read.
+    expect((await attempt('glpat-not-a-real-token-0002')).status).toBe(401);
+    expect((await attempt('glpat-not-a-real-token-0003')).status).toBe(401);
+    expect((await attempt('glpat-not-a-real-token-0004')).status).toBe(401);
     const ttl = await redis.ttl(key);
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(600);
@@ -53,8 +59,17 @@ describe('admin sign-in: refused attempts are limited per address', () => {
     // The form is shown again, with a fresh CSRF value, and no session was made.
     expect(blocked.text).toContain('name="csrf"');
     expect(setCookie(blocked, SESSION_COOKIE)).toBeUndefined();
-    // Refusals past the limit are not counted again: the window is not pushed back.
-    expect(await redis.get(key)).toBe('3');
+    // Refusals past the limit count too, but never push the window back.
+    expect(await redis.get(key)).toBe('4');
+    expect(await redis.ttl(key)).toBeLessThanOrEqual(ttl);
+  });
+
+  it('parallel refused attempts cannot all pass the check: at most the limit are looked at', async () => {
+    const [key] = await counters();
+    await redis.del(key);
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => attempt(`glpat-not-a-real-token-1${i}00`)));
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
   });
 
   it('when the window closes, the right token signs in again', async () => {

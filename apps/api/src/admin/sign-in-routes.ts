@@ -75,9 +75,10 @@ export function signInRoutes(store: AdminSessionStore, directory: CallerDirector
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     if (token === '') return showForm(req, res, 400, returnTo, 'Enter a personal access token.');
     // Refused sign-ins are counted per address; past the limit, no token is even looked at until the window closes.
-    if (rule.limit > 0) {
-      const failures = await limiter.peek(failuresKey(req));
-      const verdict = failures ? judge(rule, failures.count + 1, failures.ttlMs) : { allowed: true as const };
+    // Every attempt is counted first (so parallel attempts cannot all pass the check), and a successful one taken back.
+    const counted = rule.limit > 0 ? await limiter.hit(failuresKey(req), rule.intervalSeconds) : null;
+    if (counted) {
+      const verdict = judge(rule, counted.count, counted.ttlMs);
       if (!verdict.allowed) {
         logger.warn({ ip: req.ip }, 'An admin sign-in was refused: too many refused sign-ins from this address');
         res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
@@ -88,10 +89,10 @@ export function signInRoutes(store: AdminSessionStore, directory: CallerDirector
     const digest = tokenDigest(token);
     const check = await checkAdminToken(directory, digest);
     if (!check.ok) {
-      if (rule.limit > 0) await limiter.hit(failuresKey(req), rule.intervalSeconds);
       logger.warn({ status: check.status }, 'An admin sign-in was refused');
       return showForm(req, res, check.status, returnTo, check.reason);
     }
+    if (counted) await limiter.uncount(failuresKey(req));
     await store.deleteExpired();
     const previous = readCookie(req, SESSION_COOKIE);
     const replaced = previous ? await store.find(previous) : null;

@@ -25,7 +25,7 @@ const RULES: Record<RateLimitKey, (config: AppConfig) => RateLimitRule> = {
   }),
   // Closed sign-up answers 404 without counting, so a limit never betrays the route.
   sign_up: (config) => ({ per: 'ip', limit: config.signupEnabled ? config.signupLimit : 0, intervalSeconds: config.signupIntervalSeconds, allowlist: [] }),
-  // Counts refused sign-ins only (the admin area checks before and counts after), so admins who sign in often are never held back.
+  // Counts refused sign-ins only (the admin area takes back the count of a successful one), so admins who sign in often are never held back.
   admin_sign_in: (config) => ({ per: 'ip', limit: config.adminSignInLimit, intervalSeconds: config.adminSignInIntervalSeconds, allowlist: [] }),
 };
 

@@ -15,9 +15,10 @@ end
 return { count, ttl }
 `;
 
-/** The count so far and the milliseconds until the window closes, without counting. */
-const PEEK_SCRIPT = `
-return { tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1]) }
+/** Takes back one count of an open window (never creates one): for limits that count only some outcomes. */
+const UNCOUNT_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 0, -2 } end
+return { redis.call('DECR', KEYS[1]), redis.call('PTTL', KEYS[1]) }
 `;
 
 export interface RateLimitHit {
@@ -43,9 +44,12 @@ export class RedisRateLimiter {
     return this.ask(() => this.redis.eval(HIT_SCRIPT, 1, counterKey, String(intervalSeconds * 1000)));
   }
 
-  /** The window's count without counting this request (0 when none is open), for limits that count only some outcomes. */
-  async peek(counterKey: string): Promise<RateLimitHit | null> {
-    return this.ask(() => this.redis.eval(PEEK_SCRIPT, 1, counterKey));
+  /**
+   * Takes back a `hit` whose request turned out not to count. Counting first and taking back
+   * after keeps a burst of parallel requests from all passing before any is counted.
+   */
+  async uncount(counterKey: string): Promise<RateLimitHit | null> {
+    return this.ask(() => this.redis.eval(UNCOUNT_SCRIPT, 1, counterKey));
   }
 
   private async ask(command: () => Promise<unknown>): Promise<RateLimitHit | null> {
