@@ -132,7 +132,8 @@ describe('event relay: exactly-once, gap-free delivery under concurrent writers'
 
   async function lastInLog(): Promise<Key> {
     const rows = await ctx.db.query<{ transaction_id: string; global_position: string }>(
-      'SELECT transaction_id::text AS transaction_id, global_position FROM es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
+      // Qualified: the output column transaction_id is text, and sorted as text '99999' comes after '100081'.
+      'SELECT transaction_id::text AS transaction_id, global_position FROM es_events ORDER BY es_events.transaction_id DESC, es_events.global_position DESC LIMIT 1',
     );
     return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
   }
