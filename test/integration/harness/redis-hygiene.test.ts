@@ -13,9 +13,10 @@ describe('test harness: one Redis for every tier, nothing left behind', () => {
     const redis = new Redis(TEST_REDIS_URL);
     try {
       const ctx = await startTestApp('redis_hygiene');
-      expect(ctx.config.redisUrl).toBe(TEST_REDIS_URL);
       const keys = () => redis.keys(`${ctx.config.queuePrefix}:*`);
       try {
+        // Inside the try, so a failure still closes the app (an app left open keeps jest from exiting).
+        expect(ctx.config.redisUrl).toBe(TEST_REDIS_URL);
         await ctx.startWorker();
         // The first boot's events reach the audit queue, and the worker keeps its job schedulers.
         const deadline = Date.now() + 10_000;
