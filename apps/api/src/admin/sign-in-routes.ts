@@ -46,7 +46,6 @@ export function safeReturnTo(value: unknown): string {
 export function signInRoutes(store: AdminSessionStore, directory: CallerDirectory, config: AppConfig, limiter: RedisRateLimiter): Router {
   const router = express.Router({ caseSensitive: true });
   const rule = rateLimitRule('admin_sign_in', config);
-  const failuresKey = (req: Request) => rateLimitCounterKey(config.queuePrefix, 'admin_sign_in', { ip: req.ip ?? 'unknown' });
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
 
   const showForm = (req: Request, res: Response, status: number, returnTo: string, error?: string) => {
@@ -76,7 +75,8 @@ export function signInRoutes(store: AdminSessionStore, directory: CallerDirector
     if (token === '') return showForm(req, res, 400, returnTo, 'Enter a personal access token.');
     // Refused sign-ins are counted per address; past the limit, no token is even looked at until the window closes.
     // Every attempt is counted first (so parallel attempts cannot all pass the check), and a successful one taken back.
-    const counted = rule.limit > 0 ? await limiter.hit(failuresKey(req), rule.intervalSeconds) : null;
+    const counterKey = rateLimitCounterKey(config.queuePrefix, 'admin_sign_in', { ip: req.ip ?? 'unknown' });
+    const counted = rule.limit > 0 ? await limiter.hit(counterKey, rule.intervalSeconds) : null;
     if (counted) {
       const verdict = judge(rule, counted.count, counted.ttlMs);
       if (!verdict.allowed) {
@@ -92,7 +92,7 @@ export function signInRoutes(store: AdminSessionStore, directory: CallerDirector
       logger.warn({ status: check.status }, 'An admin sign-in was refused');
       return showForm(req, res, check.status, returnTo, check.reason);
     }
-    if (counted) await limiter.uncount(failuresKey(req));
+    if (counted) await limiter.uncount(counterKey);
     await store.deleteExpired();
     const previous = readCookie(req, SESSION_COOKIE);
     const replaced = previous ? await store.find(previous) : null;
