@@ -247,7 +247,7 @@ const ROUTES: Route[] = [
     path: '/api/v4/audit_events/{id}',
     usersApi: false,
     request: async (ctx) => {
-      const [row] = await ctx.db.query<{ id: string }>('SELECT id::text FROM activity.audit_events ORDER BY id LIMIT 1');
+      const [row] = await ctx.db.query<{ id: string }>('SELECT id::text FROM activity.audit_events ORDER BY audit_events.id LIMIT 1');
       return { url: `/api/v4/audit_events/${row.id}` };
     },
   },

@@ -58,7 +58,7 @@ describe('conflicting moderation of one user: one consistent state, one event an
     }
 
     const events = await ctx.db.query<StateEvent>(
-      'SELECT event_id, stream_version::text, event_type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_version',
+      'SELECT event_id, stream_version::text, event_type, data FROM es_events WHERE stream_id = $1 ORDER BY es_events.stream_version',
       [`moderation.user-${target.id}`],
     );
     // The fold of the log: gap-free versions, each transition starting where the previous one ended.

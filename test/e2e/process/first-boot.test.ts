@@ -87,7 +87,7 @@ describe('process: first boot of `npm start` (the built launcher) on a database 
     expect(launcher.stderr).not.toContain('Created database');
     expect(errorLogLines(launcher.stdout)).toEqual([]);
 
-    const users = await queryDatabase<{ id: string; username: string }>(databaseName, 'SELECT id::text, username FROM identity.users ORDER BY id');
+    const users = await queryDatabase<{ id: string; username: string }>(databaseName, 'SELECT id::text, username FROM identity.users ORDER BY users.id');
     expect(users).toEqual([{ id: '1', username: 'root' }]);
     const tokens = await queryDatabase<{ user_id: string }>(databaseName, 'SELECT user_id::text FROM credentials.personal_access_tokens');
     expect(tokens).toEqual([{ user_id: '1' }]);

@@ -297,7 +297,7 @@ describe('/api/v4/users/:id/custom_attributes', () => {
       const carol = await createUserWithToken(ctx, { username: unique('carol') });
       await asRoot(ctx.http.put(`${base(carol.id)}/gone`)).send({ value: 'with the user' });
       expect((await asRoot(ctx.http.delete(`/api/v4/users/${carol.id}`)).query({ hard_delete: true })).status).toBe(204);
-      const snapshot = () => ctx.db.query('SELECT user_id::text, key, value, created_at, updated_at FROM identity.user_custom_attributes ORDER BY user_id, key');
+      const snapshot = () => ctx.db.query('SELECT user_id::text, key, value, created_at, updated_at FROM identity.user_custom_attributes ORDER BY user_custom_attributes.user_id, key');
       const before = await snapshot();
       expect(before.length).toBeGreaterThanOrEqual(3);
       expect(before.some((row) => row.user_id === String(carol.id))).toBe(false);

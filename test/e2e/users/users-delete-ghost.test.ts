@@ -8,7 +8,7 @@ import { createUserWithToken, eventually, startTestApp, unique, type TestContext
  */
 
 async function ghosts(ctx: TestContext): Promise<{ id: string; username: string; user_type: string }[]> {
-  return ctx.db.query("SELECT id::text AS id, username, user_type FROM identity.users WHERE user_type = 'ghost' ORDER BY id");
+  return ctx.db.query("SELECT id::text AS id, username, user_type FROM identity.users WHERE user_type = 'ghost' ORDER BY users.id");
 }
 
 /** The deletion as stored in the user's stream: the handover to the ghost is recorded there, for every read model and the audit. */
