@@ -173,8 +173,8 @@ export class ServiceProcess {
   }
 
   describe(): string {
-    const tail = (text: string) => text.split('\n').slice(-25).join('\n');
-    return `${this.name} (pid ${this.child.pid}, exit ${JSON.stringify(this.exit)})\n--- stdout (tail) ---\n${tail(this.stdout)}\n--- stderr (tail) ---\n${tail(this.stderr)}`;
+    const tail = (text: string, lines = 25) => text.split('\n').slice(-lines).join('\n');
+    return `${this.name} (pid ${this.child.pid}, exit ${JSON.stringify(this.exit)})\n--- stdout (tail) ---\n${tail(this.stdout)}\n--- stderr (tail) ---\n${tail(this.stderr, 80)}`;
   }
 
   /** Waits until the output matches `pattern`; fails if the process exits first or time runs out. */

@@ -44,7 +44,8 @@ describe('fault: PostgreSQL terminates every connection of the service while wri
     }
     outcomes = await load;
     expect(terminated).toBeGreaterThanOrEqual(6);
-    expect(launcher.running).toBe(true);
+    // On failure, the launcher's output says which process died and why.
+    expect({ running: launcher.running, output: launcher.running ? '' : launcher.describe() }).toEqual({ running: true, output: '' });
     expect(launcher.output).not.toMatch(/exited \(|Unhandled 'error' event|57P01.*\n\s+at /);
 
     const statuses = new Map<string, number>();

@@ -1,7 +1,72 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DatabaseUnavailableError, isConnectionLoss } from '../../../libs/shared/src/index.js';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { Database, DatabaseUnavailableError, isConnectionLoss } from '../../../libs/shared/src/index.js';
 import { startTestApp, type TestContext } from '../../support/test-app.js';
 import { withAdminClient } from '../../support/test-database.js';
+
+/** The FATAL message PostgreSQL sends a session that `pg_terminate_backend` ends. */
+function terminationMessage(): Buffer {
+  const fields = Buffer.from('SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0\0');
+  const header = Buffer.alloc(5);
+  header.write('E', 0);
+  header.writeInt32BE(fields.length + 4, 1);
+  return Buffer.concat([header, fields]);
+}
+
+/**
+ * A TCP proxy to PostgreSQL that, for the sessions it is told to, delivers the server's first
+ * ReadyForQuery and a termination in one write, then hangs up: the connection is ready and dead
+ * within one packet, as when an administrator terminates a session the instant it opens.
+ */
+async function startTerminatingProxy(): Promise<{ port: number; terminateNext: (count: number) => void; connections: () => number; close: () => Promise<void> }> {
+  let toTerminate = 0;
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    connections += 1;
+    const upstream = net.connect(5432, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    const doomed = toTerminate > 0;
+    if (doomed) toTerminate -= 1;
+    let pending = Buffer.alloc(0);
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (!doomed) return void client.write(chunk);
+      pending = Buffer.concat([pending, chunk]);
+      // Walk whole messages (type byte, int32 length) up to the first ReadyForQuery ('Z').
+      for (let at = 0; at + 5 <= pending.length; ) {
+        const end = at + 1 + pending.readInt32BE(at + 1);
+        if (end > pending.length) break;
+        if (pending[at] === 0x5a) {
+          client.end(Buffer.concat([pending.subarray(0, end), terminationMessage()]));
+          upstream.destroy();
+          return;
+        }
+        at = end;
+      }
+    });
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    terminateNext: (count) => (toTerminate = count),
+    connections: () => connections,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 const terminate = (pid: number) => withAdminClient((client) => client.query('SELECT pg_terminate_backend($1)', [pid]));
 
@@ -78,5 +143,34 @@ describe('Database: connections lost in the middle of work', () => {
     );
     expect(wrong).not.toBeInstanceOf(DatabaseUnavailableError);
     expect((wrong as { code?: string }).code).toBe('42P01');
+  });
+
+  it('a connection terminated in the packet that made it ready is reported to its borrower, not left to crash the process', async () => {
+    const proxy = await startTerminatingProxy();
+    const pools: pg.Pool[] = [];
+    /** A pool of its own, so the borrower gets a new connection rather than an idle one. */
+    const freshDatabase = () => {
+      const pool = new pg.Pool({ host: '127.0.0.1', port: proxy.port, user: 'postgres', database: ctx.databaseName });
+      pools.push(pool);
+      return new Database({ driver: { master: pool } } as unknown as DataSource);
+    };
+    try {
+      proxy.terminateNext(1);
+      // The first connection is dead on arrival: the transaction meets it, then runs again on a fresh one.
+      const backends = await freshDatabase().transaction(async (tx) => tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'));
+      expect({ backends: backends.length, connections: proxy.connections() }).toEqual({ backends: 1, connections: 2 });
+
+      proxy.terminateNext(1);
+      const lent = await freshDatabase()
+        .withClient(async (client) => client.query('SELECT 1'))
+        .then(
+          () => 'resolved',
+          (error: unknown) => (isConnectionLoss(error) ? 'connection lost' : String(error)),
+        );
+      expect(lent).toBe('connection lost');
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+      await proxy.close();
+    }
   });
 });

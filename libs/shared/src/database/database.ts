@@ -28,6 +28,18 @@ function unavailableIfLost(error: unknown): unknown {
 const LOST_CONNECTION_RETRY_PAUSES_MS = [20, 100];
 
 /**
+ * Gives a new pooled connection an `error` listener for its whole life. The pool listens only
+ * while a connection is idle, and a borrower can attach its own only once its promise settles:
+ * when the server's "ready" and its goodbye (an administrator terminating the session) arrive in
+ * one packet, the goodbye is emitted in between, with nobody listening, and that crashes the
+ * process. What the error means is still reported where it matters: to the query that meets the
+ * dead connection, and to the pool, which drops it.
+ */
+function keepErrorsHandled(client: pg.PoolClient): void {
+  client.on('error', () => undefined);
+}
+
+/**
  * Thin access to the pool TypeORM manages. Hot paths run plain parameterised SQL on it
  * (TypeORM's per-query runner costs show up at thousands of requests a second);
  * TypeORM keeps the connection settings and the migrations.
@@ -37,7 +49,9 @@ export class Database implements Sql {
   /** Statement names by SQL text, for `prepared`. */
   private readonly statementNames = new Map<string, string>();
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {
+    this.pool.on('connect', keepErrorsHandled);
+  }
 
   get pool(): pg.Pool {
     return (this.dataSource.driver as unknown as { master: pg.Pool }).master;
@@ -90,11 +104,9 @@ export class Database implements Sql {
   }
 
   /**
-   * Lends one pooled connection to `work`. While lent, node-postgres gives the client no
-   * `error` listener, and a connection the server terminates emits `error` on it: without
-   * this listener that crashes the process. A connection that broke is destroyed on
-   * release instead of going back to the pool, and so is one that `work` discards (a statement
-   * left running that nobody will read to its end).
+   * Lends one pooled connection to `work`. A connection the server terminates while lent emits
+   * `error`; noted here, it is destroyed on release instead of going back to the pool, and so
+   * is one that `work` discards (a statement left running that nobody will read to its end).
    */
   async withClient<T>(work: (client: pg.PoolClient, discard: (reason: Error) => void) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
