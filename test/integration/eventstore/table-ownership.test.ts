@@ -13,6 +13,8 @@ const FILLED_BY_WORKERS = ['activity.audit_events', 'activity.active_user_rollup
 const WRITTEN_BY_ADMIN_SESSIONS = ['credentials.admin_sessions'];
 /** Tables a migration fills once and nothing writes after (the instance's secrets). */
 const WRITTEN_BY_MIGRATIONS = ['credentials.instance_secrets'];
+/** Tables a trigger derives from another table of the same context, whatever writes that one (projection, rebuild, import). */
+const DERIVED_BY_TRIGGERS = ['identity.user_search_postings'];
 /** One row per user in each context that keeps per-user columns of its own. */
 const PER_USER_TABLES = ['moderation.user_states', 'social.user_follow_stats', 'activity.user_activity', 'credentials.user_two_factor'];
 
@@ -46,7 +48,7 @@ describe('one owner per table: a schema per context, written only by that contex
       `SELECT schemaname || '.' || tablename AS name FROM pg_tables WHERE schemaname = ANY($1) ORDER BY 1`,
       [CONTEXT_SCHEMAS],
     );
-    const writers = [...projected, ...WRITTEN_BESIDE_THE_LOG, ...FILLED_BY_WORKERS, ...WRITTEN_BY_MIGRATIONS, ...WRITTEN_BY_ADMIN_SESSIONS];
+    const writers = [...projected, ...WRITTEN_BESIDE_THE_LOG, ...FILLED_BY_WORKERS, ...WRITTEN_BY_MIGRATIONS, ...WRITTEN_BY_ADMIN_SESSIONS, ...DERIVED_BY_TRIGGERS];
     for (const { name } of tables) expect(`${name}: ${writers.filter((writer) => writer === name).length} writer(s)`).toBe(`${name}: 1 writer(s)`);
     const publicTables = await ctx.db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'typeorm%' ORDER BY 1`);
     expect(publicTables.map((row) => row.tablename)).toEqual(['es_chain_verifications', 'es_event_seals', 'es_events', 'es_snapshots', 'es_streams', 'es_subscriptions']);
@@ -108,10 +110,11 @@ describe('one owner per table: a schema per context, written only by that contex
       const res = await get();
       expect(res.status).toBe(200);
       expect(res.body.state).toBe('active');
-      // Authentication is credentials' own read (cached or not); everything else is the one statement.
+      // Authentication is credentials' own read (cached or not), and the relay's wake-up may follow the
+      // first request's token-use event a few milliseconds late; everything else is the one statement.
       const statements = spies
         .flatMap((spy) => spy.mock.calls.map(([sql]) => String(sql)))
-        .filter((sql) => !sql.includes('credentials.personal_access_tokens'));
+        .filter((sql) => !sql.includes('credentials.personal_access_tokens') && !sql.startsWith('SELECT pg_notify('));
       expect(statements).toHaveLength(1);
       expect(statements[0]).toContain('identity.user_entities');
     } finally {
