@@ -8,7 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * in the order the page shows them (name, then id), and the walk stops at the page's end. The
  * text rides in the index, so candidates are rechecked without reading the users table.
  *
- * A trigger on identity.users keeps the postings, whatever writes the users (commands, projection
+ * Triggers on identity.users keep the postings, whatever writes the users (commands, projection
  * rebuilds, imports). The search walks the rarest piece of the term, as PostgreSQL's statistics on
  * the table tell: the largest statistics target lists every piece with more than a few thousand
  * postings among the most common values (at 1,000,000 users, ANALYZE samples 3,000,000 of the

@@ -209,12 +209,11 @@ export class UsersReadRepository {
 
   /**
    * A page in GitLab's search order (exact email, username or name first, then name and id), in
-   * one statement. The exact matches are few and come from the btree indexes. The others are
-   * collected once through the trigram index, and that one pass gives both their first rows in
-   * (name, id) order (a top-N sort, never a sort of every match) and the capped total, so no
-   * second scan counts them. An index walk in (name, id) order that stops at the page's end is
-   * kept from the planner on purpose: it cannot know where in that order a term's rows lie, and
-   * a term whose rows share a name prefix (a first name, say) walks most of the index first.
+   * one statement. The exact matches are few and come from the btree indexes; the others, and
+   * their capped total, from `fuzzyPart`. A walk of the whole users table in (name, id) order
+   * would not do: it cannot know where in that order a term's rows lie, and a term whose rows
+   * share a name prefix (a first name, say) walks most of it first. The postings `fuzzyPart`
+   * walks hold only rows that contain one of the term's pieces.
    */
   private async relevancePage(query: UserListQuery): Promise<UserListPage> {
     const end = query.offset + query.limit + 1;
