@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { VERIFICATION_SNAPSHOT, verifyChains, verificationSummary, type ChainVerification } from '@app/eventstore';
-import { clientSql, loadConfig, type Sql } from '@app/shared';
+import { clientSql, keepErrorsHandled, loadConfig, type Sql } from '@app/shared';
 
 const USAGE = `Usage: npm run audit:verify [-- --json]
   Walks every stream's hash chain and the relay's seal chain of the event log (DATABASE_URL),
@@ -32,6 +32,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const client = new pg.Client({ connectionString: loadConfig().databaseUrl, application_name: 'gitlab-users-audit-verify' });
+  // A lost connection must end in exit status 2 (could not verify), not a crash's 1 (broken).
+  keepErrorsHandled(client);
   await client.connect();
   try {
     const sql: Sql = clientSql(client);

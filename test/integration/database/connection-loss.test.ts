@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { Database, DatabaseUnavailableError, isConnectionLoss } from '../../../libs/shared/src/index.js';
+import { Database, DatabaseUnavailableError, ensureDatabase, isConnectionLoss } from '../../../libs/shared/src/index.js';
 import { startTestApp, type TestContext } from '../../support/test-app.js';
 import { withAdminClient } from '../../support/test-database.js';
 
@@ -145,7 +145,7 @@ describe('Database: connections lost in the middle of work', () => {
     expect((wrong as { code?: string }).code).toBe('42P01');
   });
 
-  it('a connection terminated in the packet that made it ready is reported to its borrower, not left to crash the process', async () => {
+  it('a connection terminated in the packet that made it ready is reported to its borrower or owner, not left to crash the process', async () => {
     const proxy = await startTerminatingProxy();
     const pools: pg.Pool[] = [];
     /** A pool of its own, so the borrower gets a new connection rather than an idle one. */
@@ -168,6 +168,14 @@ describe('Database: connections lost in the middle of work', () => {
           (error: unknown) => (isConnectionLoss(error) ? 'connection lost' : String(error)),
         );
       expect(lent).toBe('connection lost');
+
+      // A plain client too (the launcher's database check): its next statement fails, and nothing crashes.
+      proxy.terminateNext(1);
+      const checked = await ensureDatabase(`postgres://postgres@127.0.0.1:${proxy.port}/${ctx.databaseName}`).then(
+        () => 'resolved',
+        (error: unknown) => (isConnectionLoss(error) ? 'connection lost' : String(error)),
+      );
+      expect(checked).toBe('connection lost');
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
       await proxy.close();

@@ -28,14 +28,14 @@ function unavailableIfLost(error: unknown): unknown {
 const LOST_CONNECTION_RETRY_PAUSES_MS = [20, 100];
 
 /**
- * Gives a new pooled connection an `error` listener for its whole life. The pool listens only
- * while a connection is idle, and a borrower can attach its own only once its promise settles:
- * when the server's "ready" and its goodbye (an administrator terminating the session) arrive in
- * one packet, the goodbye is emitted in between, with nobody listening, and that crashes the
- * process. What the error means is still reported where it matters: to the query that meets the
- * dead connection, and to the pool, which drops it.
+ * Gives a connection an `error` listener for its whole life. A pool listens only while its
+ * connection is idle, and a borrower (or the owner of a plain client) can attach its own only once
+ * its connect promise settles: when the server's "ready" and its goodbye (an administrator
+ * terminating the session) arrive in one packet, the goodbye is emitted in between, with nobody
+ * listening, and that crashes the process. What the error means is still reported where it
+ * matters: to the query that meets the dead connection, and to the pool, which drops it.
  */
-function keepErrorsHandled(client: pg.PoolClient): void {
+export function keepErrorsHandled(client: pg.ClientBase): void {
   client.on('error', () => undefined);
 }
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { keepErrorsHandled } from './database.js';
 
 /** Creates the database named in `databaseUrl` when it does not exist yet. */
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
@@ -8,6 +9,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const adminUrl = new URL(databaseUrl);
   adminUrl.pathname = '/postgres';
   const client = new pg.Client({ connectionString: adminUrl.toString() });
+  keepErrorsHandled(client);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
