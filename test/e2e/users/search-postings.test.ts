@@ -70,6 +70,16 @@ describe('search postings: maintained on every write, and the same answers as a 
          FROM generate_series(1, 60) AS g`,
       [FIRST_ID + 10_000],
     );
+    // Blocked users among those outside ASCII, and a blocked exact name: a non-admin finds neither.
+    await ctx.db.query(
+      `INSERT INTO identity.users (id, username, email, name, namespace_id, created_at, updated_at, stream_version)
+       VALUES ($1, 'exact-ararat', 'exact-ararat@example.org', 'Ararat', $1, now(), now(), 1)`,
+      [FIRST_ID + 20_000],
+    );
+    await ctx.db.query(
+      `INSERT INTO moderation.user_states (user_id, state) SELECT $1::bigint + g, 'blocked' FROM generate_series(4, 60, 4) AS g UNION ALL SELECT $2, 'banned'`,
+      [FIRST_ID + 10_000, FIRST_ID + 20_000],
+    );
     await ctx.db.query('ANALYZE identity.users, identity.user_search_postings');
   });
   afterAll(async () => ctx?.close());

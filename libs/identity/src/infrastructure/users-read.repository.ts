@@ -221,15 +221,19 @@ export class UsersReadRepository {
     const search = searchSql(query.search!, query.viewerIsAdmin, bind);
     // Without filters of the caller's own, identity's table alone serves (no view to plan), and hidden users are left out by id.
     const own = userFilterClauses(query, bind);
-    const filters = [...(query.viewerIsAdmin ? [] : [`u.id NOT IN (${HIDDEN_USER_IDS})`]), ...own].map((clause) => `${clause} AND `).join('');
+    const scope: SearchScope = {
+      own,
+      users: own.length ? 'identity.user_entities' : 'identity.users',
+      filters: [...(query.viewerIsAdmin ? [] : [`u.id NOT IN (${HIDDEN_USER_IDS})`]), ...own].map((clause) => `${clause} AND `).join(''),
+    };
     const limit = bind(end);
     // At most `end` exact matches: when there are more, the page lies within them. An exact username
     // or name match contains every term, so the btree lookups need no trigram condition; `fuzzy`
     // tells them from an exact email match that the trigram pass does not find.
     const exactPart = `SELECT u.id, ${search.fuzzy ? `(${search.fuzzy}) IS TRUE` : 'false'} AS fuzzy,
         row_number() OVER (ORDER BY ${search.rank}, u.name, u.id) AS n
-      FROM ${own.length ? 'identity.user_entities' : 'identity.users'} u WHERE ${filters}${search.exact} ORDER BY n LIMIT ${limit}`;
-    const fuzzyPart = search.fuzzy ? await this.fuzzyPart(query, search, limit, bind) : null;
+      FROM ${scope.users} u WHERE ${scope.filters}${search.exact} ORDER BY n LIMIT ${limit}`;
+    const fuzzyPart = search.fuzzy ? await this.fuzzyPart(query, search, scope, limit, bind) : null;
     // The statements of one plain term are few and their best plan is the same for every term (the
     // btrees, then the piece's postings by primary key): prepared, each is planned once per connection.
     const preparable = own.length === 0 && (!fuzzyPart || (fuzzyPart.byPostings && search.oneWord));
@@ -275,6 +279,7 @@ export class UsersReadRepository {
   private async fuzzyPart(
     query: UserListQuery,
     search: SearchSql,
+    scope: SearchScope,
     limit: string,
     bind: (value: unknown) => string,
   ): Promise<{ ctes: string; ids: string; total: string; byPostings: boolean }> {
@@ -287,8 +292,7 @@ export class UsersReadRepository {
       byPostings,
     });
     if (!search.terms.every((term) => /^[\x20-\x7e]+$/.test(term))) {
-      const filters = baseClauses(query, bind).map((clause) => `${clause} AND `).join('');
-      return collect(`SELECT u.id, u.name FROM identity.user_entities u WHERE ${filters}${search.fuzzy}`, false);
+      return collect(`SELECT u.id, u.name FROM ${scope.users} u WHERE ${scope.filters}${search.fuzzy}`, false);
     }
     const { piece, postings } = await this.trigramStats.rarest(search.terms);
     // Usernames hold no space, so the carried text's last word is the username and the rest the name.
@@ -301,9 +305,8 @@ export class UsersReadRepository {
     if (!search.oneWord) conditions.push(`((${all(name)}) OR (${all(username)}))`);
     // Hidden users are few: their ids come from a small partial index, not a lookup per candidate.
     if (!query.viewerIsAdmin) conditions.push(`p.user_id NOT IN (${HIDDEN_USER_IDS})`);
-    const filters = userFilterClauses(query, bind);
-    const source = `identity.user_search_postings p${filters.length ? ' JOIN identity.user_entities u ON u.id = p.user_id' : ''}
-       WHERE ${[...conditions, ...filters].join(' AND ')}`;
+    const source = `identity.user_search_postings p${scope.own.length ? ' JOIN identity.user_entities u ON u.id = p.user_id' : ''}
+       WHERE ${[...conditions, ...scope.own].join(' AND ')}`;
     if (postings <= cap) return collect(`SELECT p.user_id AS id, p.name FROM ${source}`, true);
     return {
       byPostings: true,
@@ -415,6 +418,16 @@ function filterClauses(filters: UserListFilters, bind: (value: unknown) => strin
 }
 
 /** The SQL of a search term; every part is a predicate on `u`. */
+/** Where a search looks and what it leaves out, built once per page for both of its parts. */
+interface SearchScope {
+  /** The caller's own filters (on the joined view). */
+  own: string[];
+  /** identity's table alone when there are none: no view to plan. */
+  users: string;
+  /** Hidden users (for non-admins) and `own`, each followed by AND. */
+  filters: string;
+}
+
 interface SearchSql {
   /** GitLab's match: exact email (public email for non-admins), or `fuzzy`. */
   clause: string;
