@@ -25,6 +25,9 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   // PinoLogger.root is the logger nestjs-pino built from loggerOptions (LOG_LEVEL), set by now.
   app.use(accessLog(PinoLogger.root, httpRequestMetrics(app.get(ServiceMetrics))));
   app.set('query parser', 'extended');
+  // Only the operator's own proxies may say who the client is (req.ip, req.protocol); anyone else's
+  // X-Forwarded-For would let a client choose the address its rate limits and audit rows carry.
+  app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.set('etag', false);
   app.disable('x-powered-by');
   sendJsonWithoutCharset(app.getHttpAdapter().getInstance());

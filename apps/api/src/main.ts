@@ -17,9 +17,9 @@ function stopListeningWhileStarting(): void {
   process.removeListener('SIGINT', stopWhileStarting);
 }
 
-const { runApi } = await import('./run-api.js');
+const { runApi, startupAdvice } = await import('./run-api.js');
 runApi(stopListeningWhileStarting).catch((error: unknown) => {
   console.error('API failed to start:', error instanceof Error ? error.message : error);
-  console.error('Check that PostgreSQL and Redis answer at DATABASE_URL and REDIS_URL.');
+  console.error(startupAdvice(error, 'Check that PostgreSQL and Redis answer at DATABASE_URL and REDIS_URL.'));
   process.exit(1);
 });

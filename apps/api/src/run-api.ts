@@ -5,6 +5,8 @@ import { enforceShutdownDeadline, ensureDatabase, loadConfig, redactUrl, runMigr
 import { createApiApp } from './create-api-app.js';
 import { RootBootstrap } from './root-bootstrap.js';
 
+export { startupAdvice } from '@app/shared';
+
 /** Runs the api; `started` is called once Nest's shutdown hooks listen for signals. */
 export async function runApi(started: () => void): Promise<void> {
   const config = loadConfig();

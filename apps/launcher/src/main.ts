@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ensureDatabase, loadConfig, redactUrl } from '@app/shared';
+import { ensureDatabase, loadConfig, redactUrl, startupAdvice } from '@app/shared';
 
 /**
  * `npm start`: makes sure the database exists, then runs the API and the worker as two
@@ -45,6 +45,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error('Could not start:', error instanceof Error ? error.message : error);
-  console.error('Check that PostgreSQL answers at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gitlab_users).');
+  console.error(startupAdvice(error, 'Check that PostgreSQL answers at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gitlab_users).'));
   process.exit(1);
 });

@@ -17,10 +17,10 @@ function stopListeningWhileStarting(): void {
   process.removeListener('SIGINT', stopWhileStarting);
 }
 
-const { runWorker, JobDeclarationError } = await import('./run-worker.js');
+const { runWorker, JobDeclarationError, startupAdvice } = await import('./run-worker.js');
 runWorker(stopListeningWhileStarting).catch((error: unknown) => {
   console.error('Worker failed to start:', error instanceof Error ? error.message : error);
   // A declaration error is a defect of this build, not of its surroundings.
-  if (!(error instanceof JobDeclarationError)) console.error('Check that PostgreSQL and Redis answer at DATABASE_URL and REDIS_URL.');
+  if (!(error instanceof JobDeclarationError)) console.error(startupAdvice(error, 'Check that PostgreSQL and Redis answer at DATABASE_URL and REDIS_URL.'));
   process.exit(1);
 });

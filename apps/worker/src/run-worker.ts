@@ -21,4 +21,4 @@ export async function runWorker(started: () => void): Promise<void> {
   console.error(`Worker started: event relay and queues ${app.get(QueueWorkers).handlers.queues().join(', ')}`);
 }
 
-export { JobDeclarationError } from '@app/shared';
+export { JobDeclarationError, startupAdvice } from '@app/shared';

@@ -92,4 +92,16 @@ describe('process: first boot of `npm start` (the built launcher) on a database 
     const tokens = await queryDatabase<{ user_id: string }>(databaseName, 'SELECT user_id::text FROM credentials.personal_access_tokens');
     expect(tokens).toEqual([{ user_id: '1' }]);
   }, 90_000);
+
+  it('a setting that cannot be used (TRUSTED_PROXIES=proxy.local) stops the launcher, the API and the worker at once: exit 1, the variable named, and "fix it" rather than "check PostgreSQL"', async () => {
+    for (const entry of ['launcher', 'api', 'worker'] as const) {
+      const service = new ServiceProcess(`${entry} (bad setting)`, entry, { ...serviceEnv({ databaseName: processTestDatabaseName('bad_setting'), queuePrefix, port }), TRUSTED_PROXIES: 'loopback, proxy.local' });
+      expect(await service.closed).toEqual({ code: 1, signal: null });
+      expect(service.stderr).toContain('Environment variable TRUSTED_PROXIES: "proxy.local" is not an IP address');
+      expect(service.stderr).toContain('Fix that environment variable and start again.');
+      expect(service.stderr).not.toContain('Check that PostgreSQL');
+    }
+    // Refused before anything was touched: no database was created for it.
+    expect(await databaseExists(processTestDatabaseName('bad_setting'))).toBe(false);
+  }, 60_000);
 });

@@ -24,3 +24,27 @@ describe('moderation and sign-up settings', () => {
     expect(() => loadConfig({ SSH_KEY_RESTRICTIONS: 'rsa=-2' })).toThrow('SSH_KEY_RESTRICTIONS');
   });
 });
+
+describe('TRUSTED_PROXIES', () => {
+  it('is empty by default: no X-Forwarded-For is believed', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+  });
+
+  it('reads addresses, CIDR ranges (IPv4 and IPv6) and the named groups, trimmed', () => {
+    expect(loadConfig({ TRUSTED_PROXIES: ' loopback, 10.0.0.0/8 ,192.168.1.20, fd00::/8, ::1,uniquelocal' }).trustedProxies).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '192.168.1.20',
+      'fd00::/8',
+      '::1',
+      'uniquelocal',
+    ]);
+  });
+
+  it('refuses at start what is not an address, a range or a group, naming every wrong entry', () => {
+    expect(() => loadConfig({ TRUSTED_PROXIES: 'loopback, proxy.example.org, 10.0.0.0/33' })).toThrow(
+      'Environment variable TRUSTED_PROXIES: "proxy.example.org", "10.0.0.0/33" is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or one of loopback, linklocal, uniquelocal',
+    );
+    for (const wrong of ['true', '*', '10.0.0.0/8/1', '10.0.0.0/', 'fd00::/129', '256.0.0.1']) expect(() => loadConfig({ TRUSTED_PROXIES: wrong })).toThrow('TRUSTED_PROXIES');
+  });
+});

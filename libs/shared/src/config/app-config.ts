@@ -1,4 +1,5 @@
 import { parseSshKeyRestrictions, type SshKeyRestrictions } from '@app/kernel';
+import { trustedProxiesFromEnv } from './trusted-proxies.js';
 export interface AppConfig {
   databaseUrl: string;
   redisUrl: string;
@@ -58,6 +59,8 @@ export interface AppConfig {
   adminSignInIntervalSeconds: number;
   /** Audit CSV exports one API process runs at once (AUDIT_EXPORT_CONCURRENCY): each holds a database connection while it streams. */
   auditExportConcurrency: number;
+  /** Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES); empty: none. */
+  trustedProxies: string[];
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -99,7 +102,25 @@ function dormancyDaysFromEnv(env: NodeJS.ProcessEnv): number {
   return days;
 }
 
+/** A setting in the environment that cannot be used: the operator fixes it; retrying cannot help. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** What a process that failed to start should tell the operator to do, after the error itself. */
+export function startupAdvice(error: unknown, otherwise: string): string {
+  return error instanceof ConfigError ? 'Fix that environment variable and start again.' : otherwise;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return readConfig(env);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function readConfig(env: NodeJS.ProcessEnv): AppConfig {
   const port = intFromEnv(env, 'PORT', 3000);
   return {
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/gitlab_users',
@@ -124,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditExportConcurrency: positiveIntFromEnv(env, 'AUDIT_EXPORT_CONCURRENCY', 2),
     adminSignInLimit: intFromEnv(env, 'ADMIN_SIGN_IN_LIMIT', 10),
     adminSignInIntervalSeconds: positiveIntFromEnv(env, 'ADMIN_SIGN_IN_INTERVAL_SECONDS', 600),
+    trustedProxies: trustedProxiesFromEnv(env.TRUSTED_PROXIES),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     usersGetByIdLimit: intFromEnv(env, 'USERS_GET_BY_ID_LIMIT', 300),
     usersGetByIdIntervalSeconds: positiveIntFromEnv(env, 'USERS_GET_BY_ID_INTERVAL_SECONDS', 600),

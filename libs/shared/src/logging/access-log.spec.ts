@@ -55,6 +55,23 @@ describe('accessLog', () => {
     expect(Object.keys(lines[0].req).sort()).toEqual(['id', 'method', 'remoteAddress', 'url', 'userAgent']);
   });
 
+  it('given a client behind a trusted proxy (Express sets req.ip from X-Forwarded-For), then the line has both the peer and the client', () => {
+    const { lines, serve } = logged();
+    const proxied = serve('/api/v4/users/1');
+    Object.assign(proxied.req, { ip: '203.0.113.7' });
+    proxied.res.writableEnded = true;
+    proxied.res.emit('close');
+    const direct = serve('/api/v4/users/2');
+    Object.assign(direct.req, { ip: '10.1.2.3' });
+    direct.res.writableEnded = true;
+    direct.res.emit('close');
+    expect(lines.map((line) => [line.req.remoteAddress, line.req.clientAddress])).toEqual([
+      ['10.1.2.3', '203.0.113.7'],
+      ['10.1.2.3', undefined],
+    ]);
+    expect(Object.keys(lines[1].req)).not.toContain('clientAddress');
+  });
+
   it('given secrets in the query, then the URL shows where they were, never their values', () => {
     const { lines, serve } = logged();
     const { res } = serve('/api/v4/user?private_token=glpat-secret1&pass%77ord=hunter2&page=2');

@@ -49,10 +49,12 @@ export interface RequestSummary {
   method: string | undefined;
   url: string | undefined;
   remoteAddress: string | undefined;
+  /** The client behind a trusted proxy (TRUSTED_PROXIES), when that is not the peer itself. */
+  clientAddress?: string;
   userAgent: string | undefined;
 }
 
-type SummarisedRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'socket'> & { id?: unknown; originalUrl?: string };
+type SummarisedRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'socket'> & { id?: unknown; originalUrl?: string; ip?: string };
 
 export function requestSummary(req: SummarisedRequest): RequestSummary {
   return {
@@ -61,6 +63,7 @@ export function requestSummary(req: SummarisedRequest): RequestSummary {
     // Express rewrites `url` inside mounted routers; `originalUrl` is what the client asked for.
     url: redactQuery(req.originalUrl ?? req.url),
     remoteAddress: req.socket?.remoteAddress,
+    ...(req.ip !== undefined && req.ip !== req.socket?.remoteAddress ? { clientAddress: req.ip } : {}),
     userAgent: req.headers['user-agent'],
   };
 }
