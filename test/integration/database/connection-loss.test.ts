@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -145,7 +148,7 @@ describe('Database: connections lost in the middle of work', () => {
     expect((wrong as { code?: string }).code).toBe('42P01');
   });
 
-  it('a connection terminated in the packet that made it ready is reported to its borrower or owner, not left to crash the process', async () => {
+  it('a connection terminated in the packet that made it ready is reported to its borrower or owner (and audit:verify exits 2, could not verify), not left to crash the process', async () => {
     const proxy = await startTerminatingProxy();
     const pools: pg.Pool[] = [];
     /** A pool of its own, so the borrower gets a new connection rather than an idle one. */
@@ -176,6 +179,16 @@ describe('Database: connections lost in the middle of work', () => {
         (error: unknown) => (isConnectionLoss(error) ? 'connection lost' : String(error)),
       );
       expect(checked).toBe('connection lost');
+
+      // `npm run audit:verify` (built): exit 1 means "broken chain", so a crash there would be a false alarm.
+      proxy.terminateNext(1);
+      const verify = path.resolve('dist/apps/worker/src/audit-verify.js');
+      const env = { ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}/${ctx.databaseName}`, LOG_LEVEL: 'silent' };
+      const failed = await promisify(execFile)(process.execPath, [verify], { env }).then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect({ code: failed?.code, couldNotVerify: failed?.stderr.includes('Could not verify the event log') }).toEqual({ code: 2, couldNotVerify: true });
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
       await proxy.close();
