@@ -48,3 +48,16 @@ describe('TRUSTED_PROXIES', () => {
     for (const wrong of ['true', '*', '10.0.0.0/8/1', '10.0.0.0/', 'fd00::/129', '256.0.0.1']) expect(() => loadConfig({ TRUSTED_PROXIES: wrong })).toThrow('TRUSTED_PROXIES');
   });
 });
+
+describe('EXTERNAL_URL', () => {
+  it('is read without its trailing slashes, and names the mail sender by default', () => {
+    expect(loadConfig({ EXTERNAL_URL: 'https://gitlab.example.org/users//' })).toMatchObject({ externalUrl: 'https://gitlab.example.org/users', mailFrom: 'GitLab <gitlab@gitlab.example.org>' });
+    expect(loadConfig({ PORT: '8080' }).externalUrl).toBe('http://localhost:8080');
+  });
+
+  it('refuses at start what is not an absolute http(s) URL, naming the variable and its value', () => {
+    for (const wrong of ['gitlab.example.org', '/users', 'ftp://gitlab.example.org']) {
+      expect(() => loadConfig({ EXTERNAL_URL: wrong })).toThrow(`Environment variable EXTERNAL_URL must be an absolute http:// or https:// URL, got "${wrong}"`);
+    }
+  });
+});

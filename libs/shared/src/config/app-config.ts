@@ -112,6 +112,14 @@ export function startupAdvice(error: unknown, otherwise: string): string {
   return error instanceof ConfigError ? 'Fix that environment variable and start again.' : otherwise;
 }
 
+/** EXTERNAL_URL: links, cookies and origin checks are built on it, so it must be an absolute http(s) URL. */
+function externalUrlFromEnv(env: NodeJS.ProcessEnv, port: number): string {
+  const raw = env.EXTERNAL_URL || `http://localhost:${port}`;
+  const valid = URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol);
+  if (!valid) throw new Error(`Environment variable EXTERNAL_URL must be an absolute http:// or https:// URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   try {
     return readConfig(env);
@@ -122,11 +130,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 function readConfig(env: NodeJS.ProcessEnv): AppConfig {
   const port = intFromEnv(env, 'PORT', 3000);
+  const externalUrl = externalUrlFromEnv(env, port);
   return {
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/gitlab_users',
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     port,
-    externalUrl: (env.EXTERNAL_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    externalUrl,
     rootPersonalAccessToken: env.ROOT_PERSONAL_ACCESS_TOKEN || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     queuePrefix: env.QUEUE_PREFIX || 'gitlab-users',
@@ -157,7 +166,7 @@ function readConfig(env: NodeJS.ProcessEnv): AppConfig {
     signupIntervalSeconds: positiveIntFromEnv(env, 'SIGNUP_INTERVAL_SECONDS', 3600),
     sshKeyRestrictions: parseSshKeyRestrictions(env.SSH_KEY_RESTRICTIONS),
     smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.MAIL_FROM || `GitLab <gitlab@${new URL((env.EXTERNAL_URL || `http://localhost:${port}`)).hostname}>`,
+    mailFrom: env.MAIL_FROM || `GitLab <gitlab@${new URL(externalUrl).hostname}>`,
   };
 }
 
