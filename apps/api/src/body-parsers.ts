@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import { malformedRequestError, MalformedRequestError, PayloadTooLargeError, type AppConfig } from '@app/shared';
+import { containsList, malformedRequestError, MalformedRequestError, parseFormBody, PayloadTooLargeError, type AppConfig } from '@app/shared';
 
 /**
  * What a body parser's failure tells the client. Every parser failure is about the bytes the client
@@ -29,6 +29,25 @@ function keepParsedQuery(req: Request): void {
   Object.defineProperty(req, 'query', { value: req.query, writable: true, enumerable: true, configurable: true });
 }
 
+/** The bytes and charset of a form body, kept by the form parser's `verify` hook for readFormLikeRack. */
+const FORM_SOURCE = Symbol('form source');
+type FormRequest = Request & { [FORM_SOURCE]?: { bytes: Buffer; charset: 'utf-8' | 'iso-8859-1' } };
+
+/**
+ * A form body whose parse holds a list is read again with Rack's rule for a repeated plain name
+ * (its last value, see parseFormBody); body-parser has no option for it. Other forms are left as
+ * they are, so the second read costs nothing for them.
+ */
+function readFormLikeRack(req: Request, _res: Response, next: NextFunction): void {
+  const source = (req as FormRequest)[FORM_SOURCE];
+  if (source && containsList(req.body)) {
+    // body-parser decodes with iconv-lite, which drops a leading byte order mark.
+    const text = source.bytes.toString(source.charset === 'utf-8' ? 'utf8' : 'latin1').replace(/^\uFEFF/, '');
+    req.body = parseFormBody(text, source.charset);
+  }
+  next();
+}
+
 /**
  * Reads the request before routing. Clients send JSON, form and multipart bodies on every write, a
  * JSON body on DELETE included; a request that declares no body (every GET and HEAD clients send)
@@ -40,7 +59,13 @@ function keepParsedQuery(req: Request): void {
 export function readRequest(config: AppConfig): RequestHandler {
   const parsers: RequestHandler[] = [
     express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }),
-    express.urlencoded({ extended: true, limit: config.bodyLimitBytes }),
+    express.urlencoded({
+      extended: true,
+      limit: config.bodyLimitBytes,
+      // Called only for the charsets the parser accepts (utf-8, iso-8859-1), before it parses.
+      verify: (req, _res, bytes, charset) => ((req as FormRequest)[FORM_SOURCE] = { bytes, charset: charset as 'utf-8' | 'iso-8859-1' }),
+    }),
+    readFormLikeRack,
     // Clients (gitbeaker, python-gitlab) send file names as UTF-8; multer would read them as latin1.
     multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: config.bodyLimitBytes, files: 5 } }).any(),
   ];

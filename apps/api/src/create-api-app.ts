@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import { accessLog, answerClientErrorsAsJson, CallerDirectory, Database, httpRequestMetrics, QueueRegistry, REDIS, RedisRateLimiter, sendJsonWithoutCharset, ServiceMetrics, shutdownState, type AppConfig } from '@app/shared';
+import { accessLog, answerClientErrorsAsJson, CallerDirectory, Database, httpRequestMetrics, parseQueryString, QueueRegistry, REDIS, RedisRateLimiter, sendJsonWithoutCharset, ServiceMetrics, shutdownState, type AppConfig } from '@app/shared';
 import { AuditEventsRepository } from '@app/activity';
 import { adminArea } from './admin/admin-area.js';
 import { ApiModule } from './app.module.js';
@@ -24,7 +24,7 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   // First of all, so every request has its id and its one access line, whatever answers it.
   // PinoLogger.root is the logger nestjs-pino built from loggerOptions (LOG_LEVEL), set by now.
   app.use(accessLog(PinoLogger.root, httpRequestMetrics(app.get(ServiceMetrics))));
-  app.set('query parser', 'extended');
+  app.set('query parser', parseQueryString);
   // Only the operator's own proxies may say who the client is (req.ip, req.protocol); anyone else's
   // X-Forwarded-For would let a client choose the address its rate limits and audit rows carry.
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);

@@ -9,6 +9,7 @@ export * from './http/pagination.js';
 export * from './http/request-metadata.js';
 export * from './http/params/coercion.js';
 export * from './http/params/malformed-text.js';
+export * from './http/params/rack-parameters.js';
 export * from './http/params/record-id.js';
 export * from './http/params/param.decorators.js';
 export * from './http/params/parse-params.js';

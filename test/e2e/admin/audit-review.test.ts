@@ -282,8 +282,8 @@ describe('admin audit review pages', () => {
       expect(res.text).not.toContain('<tbody>');
     });
 
-    it('a repeated filter is a 400 too, not a 500', async () => {
-      const res = await ctx.http.get('/admin/audit?author_id=1&author_id=2').set('Cookie', browser.cookie);
+    it('a filter given as a list is a 400 too, not a 500 (a plain name given twice is its last value, as in the API)', async () => {
+      const res = await ctx.http.get('/admin/audit?author_id[]=1&author_id[]=2').set('Cookie', browser.cookie);
       expect(res.status).toBe(400);
       expect(res.text).toContain('Author: give one value, not several.');
     });
