@@ -33,6 +33,14 @@ describe('a parameter given more than once: the last value of a plain name, ever
     expect(res.body.map((user: { id: number }) => user.id)).toEqual([subject.id]);
   });
 
+  it('in the query string: a repeated nested name keeps its last value too (custom_attributes[team]=a&custom_attributes[team]=b)', async () => {
+    const tagged = await ctx.http.put(`/api/v4/users/${subject.id}/custom_attributes/team`).set('PRIVATE-TOKEN', ctx.rootToken).send({ value: 'repeated-b' });
+    expect(tagged.status).toBe(200);
+    const res = await ctx.http.get('/api/v4/users?custom_attributes[team]=repeated-a&custom_attributes[team]=repeated-b').set('PRIVATE-TOKEN', ctx.rootToken);
+    expect(res.status).toBe(200);
+    expect(res.body.map((user: { id: number }) => user.id)).toEqual([subject.id]);
+  });
+
   it('in the query string: scopes[]=… stays a list of every value', async () => {
     const res = await ctx.http.post(`/api/v4/users/${subject.id}/personal_access_tokens?name=listed&scopes[]=read_user&scopes[]=read_api`).set('PRIVATE-TOKEN', ctx.rootToken);
     expect(res.status).toBe(201);
