@@ -47,6 +47,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Starts a service on a free port and waits until it is ready there. When another process took
+ * the port between freePort and listen (EADDRINUSE), it starts again on another port, at most
+ * three times in all. `pickPort` is for the test of this.
+ */
+export async function startOnFreePort(start: (port: number) => ServiceProcess, pickPort: () => Promise<number> = freePort): Promise<{ port: number; child: ServiceProcess }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await pickPort();
+    const child = start(port);
+    try {
+      await child.waitUntilReady(port);
+      return { port, child };
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(child.stderr)) throw error;
+      await child.closed;
+    }
+  }
+}
+
 /** A database name of our own, not created yet: gitlab_users_test_proc_<label>_<pid>_<random>. */
 export function processTestDatabaseName(label: string): string {
   const name = `${TEST_DB_PREFIX}proc_${label.replace(/\W+/g, '_').toLowerCase()}_${process.pid}_${Math.floor(Math.random() * 1e6)}`.slice(0, 63);
@@ -193,9 +212,13 @@ export class ServiceProcess {
 
   /** Waits until GET /-/readiness answers 200. */
   async waitUntilReady(port: number, timeoutMs = 45_000): Promise<void> {
+    // Another test file's service may hold the port (taken between freePort and listen) and answer
+    // there: only this process's own line says the answers will be its own.
+    const listening = new RegExp(`^API listening on port ${port} `, 'm');
     await poll(
       async () => {
         if (!this.running) throw new Error(`${this.name} exited before becoming ready:\n${this.describe()}`);
+        if (!listening.test(this.stderr)) return undefined;
         const status = await httpRequest(port, 'GET', '/-/readiness', { timeoutMs: 2_000 }).then(
           (res) => res.status,
           () => 0,
@@ -380,18 +403,17 @@ export async function startService(
   requireBuiltService();
   const databaseName = processTestDatabaseName(label);
   const queuePrefix = uniqueQueuePrefix(label);
-  const port = await freePort();
-  const child = new ServiceProcess(entry, entry, serviceEnv({ ...options, databaseName, queuePrefix, port }));
   const stop = async () => {
     await killStartedProcesses();
     await cleanUp(databaseName, queuePrefix);
   };
+  let started: { port: number; child: ServiceProcess };
   try {
-    await child.waitUntilReady(port);
-    if (entry === 'launcher') await child.waitForOutput(/Worker started/);
+    started = await startOnFreePort((port) => new ServiceProcess(entry, entry, serviceEnv({ ...options, databaseName, queuePrefix, port })));
+    if (entry === 'launcher') await started.child.waitForOutput(/Worker started/);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { port, child, databaseName, queuePrefix, stop };
+  return { port: started.port, child: started.child, databaseName, queuePrefix, stop };
 }

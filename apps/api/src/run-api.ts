@@ -37,4 +37,7 @@ export async function runApi(started: () => void): Promise<void> {
   await app.listen(config.port, '0.0.0.0');
   // The one `info` line of a normal start (Nest's route-by-route report is logged at `debug`).
   new Logger('Api').log({ url: `${config.externalUrl}/api/v4`, port: config.port }, `API listening on ${config.externalUrl}/api/v4 (port ${config.port})`);
+  // On stderr whatever LOG_LEVEL, like "Worker started": a supervisor (or a test) can tell this
+  // process listens on the port, rather than another that answers there.
+  console.error(`API listening on port ${config.port} (pid ${process.pid})`);
 }

@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   cleanUp,
-  freePort,
   killStartedProcesses,
   requireBuiltService,
   serviceEnv,
   ServiceProcess,
+  startOnFreePort,
   uniqueQueuePrefix,
 } from '../../support/process-harness.js';
 import { createTestDatabase } from '../../support/test-database.js';
@@ -44,7 +44,6 @@ export async function startClientService(label: string): Promise<ClientService> 
   // per file); it still creates root and its token itself, as on any first boot.
   const { name: databaseName } = await createTestDatabase(`clients_${label}`);
   const queuePrefix = uniqueQueuePrefix(`clients-${label}`);
-  const port = await freePort();
   const rootToken = `glpat-clients-${randomBytes(12).toString('base64url')}`;
   const scratchDir = mkdtempSync(path.join(os.tmpdir(), `gitlab-clients-${label}-`));
   const avatarPath = path.join(scratchDir, 'avatar.png');
@@ -55,20 +54,21 @@ export async function startClientService(label: string): Promise<ClientService> 
     rmSync(scratchDir, { recursive: true, force: true });
     await cleanUp(databaseName, queuePrefix);
   };
-  const env = serviceEnv({
-    databaseName,
-    queuePrefix,
-    port,
-    rootToken,
-    logLevel: 'warn',
-    extra: { USERS_GET_BY_ID_LIMIT: String(USERS_GET_BY_ID_LIMIT), USERS_GET_BY_ID_INTERVAL_SECONDS: '600' },
-  });
-  const launcher = new ServiceProcess(`launcher (${label} clients)`, 'launcher', env);
+  const env = (port: number) =>
+    serviceEnv({
+      databaseName,
+      queuePrefix,
+      port,
+      rootToken,
+      logLevel: 'warn',
+      extra: { USERS_GET_BY_ID_LIMIT: String(USERS_GET_BY_ID_LIMIT), USERS_GET_BY_ID_INTERVAL_SECONDS: '600' },
+    });
+  let started: { port: number; child: ServiceProcess };
   try {
-    await launcher.waitUntilReady(port);
+    started = await startOnFreePort((port) => new ServiceProcess(`launcher (${label} clients)`, 'launcher', env(port)));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, rootToken, scratchDir, avatarPath, launcher, stop };
+  return { url: `http://127.0.0.1:${started.port}`, rootToken, scratchDir, avatarPath, launcher: started.child, stop };
 }
