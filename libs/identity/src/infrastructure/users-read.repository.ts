@@ -73,7 +73,7 @@ export function keysetSupported(query: Pick<UserListQuery, 'search' | 'orderBy' 
 }
 
 const HIDDEN_STATES = ['blocked', 'banned', 'ldap_blocked'];
-/** The users a non-admin's search leaves out: few, listed by a partial index (user_states_hidden_idx, whose condition this repeats). */
+/** The users a non-admin's search leaves out: few, listed by moderation's partial index user_states_hidden_idx, whose condition this repeats. */
 const HIDDEN_USER_IDS = `SELECT user_id FROM moderation.user_states WHERE state IN (${HIDDEN_STATES.map((state) => `'${state}'`).join(', ')})`;
 
 /** Queries on the `users` read model. */
@@ -417,7 +417,6 @@ function filterClauses(filters: UserListFilters, bind: (value: unknown) => strin
   return clauses;
 }
 
-/** The SQL of a search term; every part is a predicate on `u`. */
 /** Where a search looks and what it leaves out, built once per page for both of its parts. */
 interface SearchScope {
   /** The caller's own filters (on the joined view). */
@@ -428,6 +427,7 @@ interface SearchScope {
   filters: string;
 }
 
+/** The SQL of a search term; every part is a predicate on `u`. */
 interface SearchSql {
   /** GitLab's match: exact email (public email for non-admins), or `fuzzy`. */
   clause: string;
